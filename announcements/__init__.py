@@ -1,0 +1,1 @@
+"""Cumulative balance plans -> announcement sequences, and their IVR forms (JSON/TwiML/VXML)."""

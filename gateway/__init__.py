@@ -1,0 +1,1 @@
+"""The aiohttp application, channel adapters, settings and the ``selfcare`` CLI."""

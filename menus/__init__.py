@@ -1,0 +1,1 @@
+"""USSD menu engine (named states) and SMS keyword grammar; menus are data."""

@@ -1,0 +1,1 @@
+"""Rendering for subscribers: translations, number/currency formats, templates, GSM fitting."""
