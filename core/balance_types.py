@@ -99,6 +99,7 @@ class BalanceType:
     max_balance_policy: MaxBalancePolicy = MaxBalancePolicy.REJECT_CREDITS_OVER
     quota_thresholds_pct: tuple[int, ...] = ()  # stored largest first (NCC), fired ascending
     low_balance_threshold: int | None = None  # 'low balance' outbox event below this
+    rollover_days: int = 0  # an expiring bucket's rest lives on this many days, once
     announcements: BalanceTypeAnnouncements = field(default_factory=BalanceTypeAnnouncements)
     currency_announcements: tuple[CurrencyAnnouncementMap, ...] = ()
 
@@ -178,6 +179,10 @@ def validate_balance_type(bt: BalanceType, others: tuple[BalanceType, ...] = ())
         )
     if bt.currency_announcements and not bt.is_cash:
         errors.append(("currency_announcements", "only cash balance types map currencies"))
+    if bt.rollover_days < 0:
+        errors.append(("rollover_days", "must not be negative"))
+    if bt.rollover_days and bt.category is Category.EXPENDITURE:
+        errors.append(("rollover_days", "expenditure balances reset, they do not roll over"))
     if bt.low_balance_threshold is not None and bt.low_balance_threshold < 0:
         errors.append(("low_balance_threshold", "must not be negative"))
     return errors

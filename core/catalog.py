@@ -1,0 +1,127 @@
+"""A service provider's configuration as the domain sees it: balance types, cascades,
+products, conversions and policies. Loaded once per batch from storage, never mutated."""
+
+from __future__ import annotations
+
+from collections.abc import Mapping
+from dataclasses import dataclass, field
+
+from core.balance_types import BalanceType, Category
+from core.units import BalanceUnit
+
+
+@dataclass(frozen=True, slots=True)
+class TransferPolicy:
+    min_amount: int = 100
+    max_amount: int = 1_000_000
+    fee: int = 0  # flat, in the transferred type's units
+    fee_basis_points: int = 0  # proportional part, 1/10000 of the amount, rounded up
+
+
+@dataclass(frozen=True, slots=True)
+class Conversion:
+    """``amount`` of from_type becomes amount * numerator // denominator of to_type."""
+
+    from_type: str
+    to_type: str
+    numerator: int
+    denominator: int
+
+
+@dataclass(frozen=True, slots=True)
+class ProductItem:
+    balance_type: str
+    amount: int
+    validity_days: int | None
+
+
+@dataclass(frozen=True, slots=True)
+class Product:
+    name: str
+    price: int
+    price_type: str  # a cash balance type, or a cascade name
+    items: tuple[ProductItem, ...]
+    description: str = ""
+
+
+@dataclass(frozen=True, slots=True)
+class Policies:
+    bad_pin_type: str | None = "Bad PIN"
+    bad_pin_limit: int = 3
+    bad_pin_window_s: int = 86_400
+    recharge_lock_s: int = 86_400
+    expiry_warning_days: int = 3
+    transfer: TransferPolicy = field(default_factory=TransferPolicy)
+
+
+@dataclass(frozen=True, slots=True)
+class Provider:
+    id: int
+    name: str
+    currency: str
+    default_region: str
+    languages: tuple[str, ...]
+    fallback_language: str
+    units: tuple[BalanceUnit, ...]
+    balance_types: tuple[BalanceType, ...]
+    cascades: Mapping[str, tuple[str, ...]]
+    products: tuple[Product, ...] = ()
+    conversions: tuple[Conversion, ...] = ()
+    policies: Policies = field(default_factory=Policies)
+    wallet_types: tuple[str, ...] = ("Prepaid",)
+
+    def type_named(self, name: str) -> BalanceType | None:
+        return next((t for t in self.balance_types if t.name == name), None)
+
+    def type_by_id(self, type_id: int) -> BalanceType | None:
+        return next((t for t in self.balance_types if t.id == type_id), None)
+
+    @property
+    def default_cash(self) -> BalanceType | None:
+        return next((t for t in self.balance_types if t.is_default_cash), None)
+
+    def product_named(self, name: str) -> Product | None:
+        wanted = name.casefold()
+        return next((p for p in self.products if p.name.casefold() == wanted), None)
+
+    def conversion(self, from_type: str, to_type: str) -> Conversion | None:
+        return next(
+            (c for c in self.conversions if c.from_type == from_type and c.to_type == to_type),
+            None,
+        )
+
+    def expenditure_types(self) -> tuple[BalanceType, ...]:
+        return tuple(t for t in self.balance_types if t.category is Category.EXPENDITURE)
+
+    def resolve_path(
+        self, cascade: str | None, balance_type: str | None
+    ) -> tuple[BalanceType, ...] | None:
+        """The balance types a debit draws on, in order: a named cascade, one named type, or
+        the 'default' cascade (falling back to the default cash type). None if unknown."""
+        if balance_type is not None:
+            bt = self.type_named(balance_type)
+            return (bt,) if bt is not None else None
+        name = cascade or "default"
+        if name in self.cascades:
+            types = tuple(self.type_named(n) for n in self.cascades[name])
+            if any(t is None for t in types):
+                return None
+            return tuple(t for t in types if t is not None)
+        if cascade is None and self.default_cash is not None:
+            return (self.default_cash,)
+        return None
+
+
+@dataclass(frozen=True, slots=True)
+class Catalog:
+    providers: tuple[Provider, ...]
+    version: int = 0
+
+    def provider(self, provider_id: int) -> Provider:
+        for p in self.providers:
+            if p.id == provider_id:
+                return p
+        raise KeyError(provider_id)
+
+    def provider_named(self, name: str) -> Provider | None:
+        return next((p for p in self.providers if p.name == name), None)

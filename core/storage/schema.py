@@ -1,0 +1,170 @@
+"""Versioned schema migrations. Each entry runs once, in order, inside one transaction;
+``PRAGMA user_version`` records how far a database has come. Never edit a shipped step:
+append a new one."""
+
+from __future__ import annotations
+
+MIGRATIONS: tuple[str, ...] = (
+    # 1: catalog, wallets, buckets, reservations, vouchers, journal, outbox, idempotency
+    """
+    CREATE TABLE meta (key TEXT PRIMARY KEY, value INTEGER NOT NULL) WITHOUT ROWID;
+    INSERT INTO meta VALUES ('catalog_version', 0);
+
+    CREATE TABLE providers (
+        id INTEGER PRIMARY KEY,
+        name TEXT NOT NULL UNIQUE,
+        definition TEXT NOT NULL  -- JSON: currency, region, languages, policies, cascades ...
+    );
+    CREATE TABLE balance_units (
+        id INTEGER PRIMARY KEY,
+        provider_id INTEGER NOT NULL REFERENCES providers(id),
+        name TEXT NOT NULL,
+        kind TEXT NOT NULL,
+        UNIQUE (provider_id, name)
+    );
+    CREATE TABLE balance_types (
+        id INTEGER PRIMARY KEY,
+        provider_id INTEGER NOT NULL REFERENCES providers(id),
+        name TEXT NOT NULL,
+        unit_id INTEGER NOT NULL REFERENCES balance_units(id),
+        definition TEXT NOT NULL,  -- JSON of the NCC fields
+        UNIQUE (provider_id, name)
+    );
+    CREATE TABLE products (
+        id INTEGER PRIMARY KEY,
+        provider_id INTEGER NOT NULL REFERENCES providers(id),
+        name TEXT NOT NULL,
+        definition TEXT NOT NULL,
+        UNIQUE (provider_id, name)
+    );
+
+    CREATE TABLE accounts (
+        id INTEGER PRIMARY KEY,
+        provider_id INTEGER NOT NULL REFERENCES providers(id),
+        wallet_type TEXT NOT NULL,
+        state TEXT NOT NULL,
+        owner_msisdn TEXT NOT NULL,
+        created_at INTEGER NOT NULL,
+        activated_at INTEGER,
+        expires_at INTEGER,
+        recharge_locked_until INTEGER
+    );
+    CREATE TABLE subscribers (
+        msisdn TEXT PRIMARY KEY,
+        account_id INTEGER NOT NULL REFERENCES accounts(id),
+        language TEXT NOT NULL,
+        spending_limit INTEGER,
+        spent INTEGER NOT NULL DEFAULT 0,
+        spent_period_end INTEGER,
+        is_owner INTEGER NOT NULL
+    ) WITHOUT ROWID;
+    CREATE INDEX subscribers_account ON subscribers(account_id);
+    CREATE TABLE balances (
+        account_id INTEGER NOT NULL REFERENCES accounts(id),
+        type_id INTEGER NOT NULL REFERENCES balance_types(id),
+        credit_limit INTEGER NOT NULL DEFAULT 0,
+        quota_ref INTEGER NOT NULL DEFAULT 0,
+        thresholds_fired INTEGER NOT NULL DEFAULT 0,
+        PRIMARY KEY (account_id, type_id)
+    ) WITHOUT ROWID;
+    CREATE TABLE buckets (
+        id INTEGER PRIMARY KEY,
+        account_id INTEGER NOT NULL REFERENCES accounts(id),
+        type_id INTEGER NOT NULL REFERENCES balance_types(id),
+        value INTEGER NOT NULL,
+        expires_at INTEGER,
+        created_at INTEGER NOT NULL,
+        product TEXT,
+        warned INTEGER NOT NULL DEFAULT 0,
+        rolled INTEGER NOT NULL DEFAULT 0
+    );
+    CREATE INDEX buckets_account ON buckets(account_id);
+    CREATE INDEX buckets_expiry ON buckets(expires_at) WHERE expires_at IS NOT NULL;
+    CREATE TABLE system_balances (
+        provider_id INTEGER NOT NULL,
+        account TEXT NOT NULL,
+        type_id INTEGER NOT NULL,
+        value INTEGER NOT NULL,
+        PRIMARY KEY (provider_id, account, type_id)
+    ) WITHOUT ROWID;
+    CREATE TABLE reservations (
+        id INTEGER PRIMARY KEY,
+        account_id INTEGER NOT NULL REFERENCES accounts(id),
+        msisdn TEXT NOT NULL,
+        session_id TEXT NOT NULL,
+        path TEXT NOT NULL,   -- JSON [type_id, ...]
+        parts TEXT NOT NULL,  -- JSON [[type_id, amount], ...]
+        state TEXT NOT NULL,
+        created_at INTEGER NOT NULL,
+        expires_at INTEGER NOT NULL,
+        used INTEGER NOT NULL DEFAULT 0,
+        ended_at INTEGER
+    );
+    CREATE INDEX reservations_open ON reservations(account_id) WHERE state = 'open';
+    CREATE INDEX reservations_due ON reservations(expires_at) WHERE state = 'open';
+
+    CREATE TABLE voucher_batches (
+        id INTEGER PRIMARY KEY,
+        provider_id INTEGER NOT NULL REFERENCES providers(id),
+        name TEXT NOT NULL,
+        vals TEXT NOT NULL,  -- JSON {balance type name: amount}
+        validity_days INTEGER NOT NULL,
+        created_at INTEGER NOT NULL
+    );
+    CREATE TABLE vouchers (
+        serial TEXT PRIMARY KEY,
+        batch_id INTEGER NOT NULL REFERENCES voucher_batches(id),
+        pin_hash TEXT NOT NULL UNIQUE,  -- keyed hash: the PIN itself is never stored
+        state TEXT NOT NULL,
+        redeemed_by INTEGER,
+        redeemed_at INTEGER
+    ) WITHOUT ROWID;
+
+    CREATE TABLE operations (
+        id INTEGER PRIMARY KEY,
+        at INTEGER NOT NULL,
+        kind TEXT NOT NULL,
+        idempotency_key TEXT,
+        channel TEXT NOT NULL,
+        status TEXT NOT NULL,
+        provider_id INTEGER,
+        msisdn TEXT,
+        detail TEXT NOT NULL
+    );
+    CREATE INDEX operations_at ON operations(at);
+    CREATE TABLE journal (
+        id INTEGER PRIMARY KEY,
+        op_id INTEGER NOT NULL REFERENCES operations(id),
+        provider_id INTEGER NOT NULL,
+        type_id INTEGER NOT NULL,
+        account_id INTEGER,
+        system_account TEXT,
+        bucket_id INTEGER,
+        delta INTEGER NOT NULL,
+        before INTEGER NOT NULL,
+        after INTEGER NOT NULL
+    );
+    CREATE INDEX journal_op ON journal(op_id);
+    CREATE INDEX journal_account ON journal(account_id) WHERE account_id IS NOT NULL;
+
+    CREATE TABLE outbox (
+        id INTEGER PRIMARY KEY,
+        at INTEGER NOT NULL,
+        kind TEXT NOT NULL,
+        msisdn TEXT NOT NULL,
+        account_id INTEGER NOT NULL,
+        payload TEXT NOT NULL,
+        dedup_key TEXT NOT NULL UNIQUE,
+        sent_at INTEGER,
+        attempts INTEGER NOT NULL DEFAULT 0
+    );
+    CREATE INDEX outbox_pending ON outbox(id) WHERE sent_at IS NULL;
+
+    CREATE TABLE idempotency (
+        key TEXT PRIMARY KEY,
+        fingerprint TEXT NOT NULL,
+        outcome TEXT NOT NULL,
+        created_at INTEGER NOT NULL
+    ) WITHOUT ROWID;
+    """,
+)
