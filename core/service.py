@@ -17,12 +17,12 @@ from dataclasses import dataclass, field
 from typing import Any
 
 from core import commands as c
+from core.catalog_codec import CatalogError
 from core.clock import EpochSeconds
 from core.executor import merge, needs, run_batch
 from core.inquiry import wallet_snapshot
 from core.msisdn import InvalidMsisdn, normalize
 from core.outcomes import Outcome, Status, fail
-from core.catalog_codec import CatalogError
 from core.pins import new_pin, pin_hash
 from core.snapshots import WalletSnapshot
 from core.storage import vouchers as voucher_store

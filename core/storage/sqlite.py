@@ -8,12 +8,11 @@ second connection, so they never wait for a writer (WAL).
 
 from __future__ import annotations
 
+import asyncio
+import contextlib
 from collections.abc import AsyncIterator, Callable, Sequence
 from pathlib import Path
 from typing import Any, TypeVar
-
-import asyncio
-import contextlib
 
 import aiosqlite
 
