@@ -121,12 +121,16 @@ class Book:
         return -bal.credit_limit if bt.allow_credit else 0
 
     def headroom(
-        self, op: OpContext, account: Account, bt: BalanceType, *, excluding: int | None = None
+        self, op: OpContext, account: Account, bt: BalanceType, *,
+        until: EpochSeconds | None = None,
     ) -> int:
-        """How much may still be debited or reserved from this balance type."""
+        """How much may still be debited (or, with ``until``, reserved until then) from this
+        balance type. A reservation counts only buckets that outlive it: otherwise a bucket
+        expiring under an open reservation could make its commit overdraw the balance."""
         bal = self.balance(op, account, bt)
-        available = bal.live_value(self.now) - account.reserved(bt.id, self.now,
-                                                                excluding=excluding)
+        horizon = self.now if until is None else until
+        value = sum(b.value for b in bal.buckets if b.live(horizon))
+        available = value - account.reserved(bt.id, self.now)
         return max(0, available - self.minimum(bal, bt))
 
     def _system_move(self, op: OpContext, provider_id: int, name: SystemAccount, type_id: int,

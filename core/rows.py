@@ -125,12 +125,8 @@ class Account:
     new: bool = False
     dirty: bool = False
 
-    def reserved(self, type_id: int, now: EpochSeconds, *, excluding: int | None = None) -> int:
-        return sum(
-            r.parts.get(type_id, 0)
-            for r in self.reservations.values()
-            if r.id != excluding and r.holds(now)
-        )
+    def reserved(self, type_id: int, now: EpochSeconds) -> int:
+        return sum(r.parts.get(type_id, 0) for r in self.reservations.values() if r.holds(now))
 
 
 @dataclass(slots=True)

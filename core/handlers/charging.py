@@ -22,13 +22,13 @@ from core.rows import Account, Reservation, ReservationState, SystemAccount
 
 
 def _split(book: Book, op: OpContext, account: Account, path: tuple[BalanceType, ...],
-           amount: int) -> dict[int, int] | None:
+           amount: int, until: int | None = None) -> dict[int, int] | None:
     """Spread ``amount`` over the path in order, each type giving what it has headroom for.
     None if the whole path cannot cover it."""
     parts: dict[int, int] = {}
     remaining = amount
     for bt in path:
-        take = min(remaining, book.headroom(op, account, bt))
+        take = min(remaining, book.headroom(op, account, bt, until=until))
         if take:
             parts[bt.id] = take
             remaining -= take
@@ -116,7 +116,7 @@ def _open_reservation(book: Book, account: Account, msisdn: str, session_id: str
     op = book.begin("reserve", key=key, channel=channel, provider_id=provider.id,
                     msisdn=msisdn)
     path = tuple(bt for bt in (provider.type_by_id(i) for i in path_ids) if bt is not None)
-    parts = _split(book, op, account, path, amount)
+    parts = _split(book, op, account, path, amount, until=book.now + ttl_s)
     if parts is None:
         return fail(Status.INSUFFICIENT_FUNDS)
     reservation = Reservation(

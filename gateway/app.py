@@ -1,0 +1,75 @@
+"""The aiohttp application factory. Nothing happens at import time; every resource is opened
+and closed in ``cleanup_ctx`` so tests and ``selfcare serve`` get the same lifecycle."""
+
+from __future__ import annotations
+
+import asyncio
+import contextlib
+import logging
+from collections.abc import AsyncIterator
+
+from aiohttp import web
+
+from core import commands as c
+from gateway.keys import LEDGER, SETTINGS
+from gateway.ledger_factory import build_ledger
+from gateway.settings import Settings
+from gateway.wallet_json import wallet_json
+
+log = logging.getLogger(__name__)
+HOUSEKEEPING_INTERVAL_S = 60
+
+
+async def _ledger_ctx(app: web.Application) -> AsyncIterator[None]:
+    ledger = build_ledger(app[SETTINGS])
+    await ledger.open()
+    app[LEDGER] = ledger
+    keeper = asyncio.create_task(_housekeeping(app), name="housekeeping")
+    yield
+    keeper.cancel()
+    with contextlib.suppress(asyncio.CancelledError):
+        await keeper
+    await ledger.close()
+
+
+async def _housekeeping(app: web.Application) -> None:
+    """Expire buckets and reservations and queue expiry warnings, once a minute."""
+    ledger = app[LEDGER]
+    while True:
+        now = ledger.clock()
+        try:
+            await ledger.execute(c.Housekeeping(key=f"housekeeping:{now}", channel="gateway"))
+        except Exception:  # logged, retried next round: upkeep must not stop the gateway
+            log.exception("housekeeping failed")
+        await asyncio.sleep(HOUSEKEEPING_INTERVAL_S)
+
+
+async def healthz(request: web.Request) -> web.Response:
+    return web.json_response({"status": "alive"})
+
+
+async def readyz(request: web.Request) -> web.Response:
+    ledger = request.app[LEDGER]
+    try:
+        await ledger.store.query("SELECT 1")
+    except Exception as exc:
+        return web.json_response({"status": "not ready", "ledger": str(exc)}, status=503)
+    return web.json_response({"status": "ready", "ledger": "ok"})
+
+
+async def wallet_view(request: web.Request) -> web.Response:
+    wallet = await request.app[LEDGER].wallet(request.match_info["msisdn"])
+    if wallet is None:
+        return web.json_response({"error": "unknown subscriber", "field": "msisdn"},
+                                 status=404)
+    return web.json_response(wallet_json(wallet))
+
+
+def create_app(settings: Settings) -> web.Application:
+    app = web.Application()
+    app[SETTINGS] = settings
+    app.cleanup_ctx.append(_ledger_ctx)
+    app.router.add_get("/healthz", healthz)
+    app.router.add_get("/readyz", readyz)
+    app.router.add_get("/api/v1/wallets/{msisdn}", wallet_view)
+    return app
