@@ -16,7 +16,7 @@ def wallet_snapshot(book: Book, msisdn: str) -> WalletSnapshot | None:
     balances = []
     for bt in provider.balance_types:
         bal = account.balances.get(bt.id)
-        if bal is None:
+        if bal is None or bal.gone:  # gone: deleted after its last bucket expired
             continue
         live = [b for b in bal.buckets if b.live(now)]
         balances.append(BalanceSnapshot(

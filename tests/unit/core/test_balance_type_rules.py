@@ -99,7 +99,8 @@ def test_thresholds_are_stored_largest_first_whatever_the_entry_order() -> None:
     config = demo_catalog()
     config["balance_types"][2]["quota_thresholds_pct"] = [60, 30, 90]
     voice = build_provider(config).type_named("Voice")
-    assert voice is not None and voice.quota_thresholds_pct == (90, 60, 30)
+    assert voice is not None
+    assert voice.quota_thresholds_pct == (90, 60, 30)
 
 
 @pytest.mark.parametrize(("mutate", "field"), [

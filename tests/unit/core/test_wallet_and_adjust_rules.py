@@ -140,7 +140,8 @@ def test_every_change_is_journaled_with_its_key_and_channel() -> None:
     led = MemoryLedger()
     led.wallet(A, cash=700)
     op = next(o for o in led.book.operations if o.kind == "adjust")
-    assert op.key is not None and op.channel == "api"
+    assert op.key is not None
+    assert op.channel == "api"
     lines = [j for j in led.book.journal if j.op_id == op.id]
     assert sorted(j.delta for j in lines) == [-700, 700]
     wallet_line = next(j for j in lines if j.account_id is not None)
