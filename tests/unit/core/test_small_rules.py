@@ -71,8 +71,8 @@ def spend(kind: ExpenditureType, basis: ExpiryBasis = ExpiryBasis.BALANCE_CREATI
                        expiry_basis=basis, fixed_expiry_date=fixed)
 
 
-def ts(*args: int) -> int:
-    return from_datetime(datetime(*args, tzinfo=UTC))  # type: ignore[misc]
+def ts(year: int, month: int, day: int, hour: int = 0) -> int:
+    return from_datetime(datetime(year, month, day, hour, tzinfo=UTC))
 
 
 @pytest.mark.parametrize(("kind", "anchor", "now", "end"), [

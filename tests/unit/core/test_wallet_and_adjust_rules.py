@@ -30,12 +30,14 @@ def test_a_second_wallet_for_one_msisdn_is_refused() -> None:
     assert again.status is Status.ALREADY_EXISTS
 
 
-@pytest.mark.parametrize(("kwargs", "status"), [
-    ({"provider": "Nobody"}, Status.UNKNOWN_PROVIDER),
-    ({"provider": "Demo Telecom", "wallet_type": "Postpaid"}, Status.UNKNOWN_WALLET_TYPE),
+@pytest.mark.parametrize(("provider", "wallet_type", "status"), [
+    ("Nobody", "Prepaid", Status.UNKNOWN_PROVIDER),
+    ("Demo Telecom", "Postpaid", Status.UNKNOWN_WALLET_TYPE),
 ])
-def test_wallet_creation_input(kwargs: dict[str, str], status: Status) -> None:
-    assert MemoryLedger().run(c.CreateWallet(key="x", msisdn=A, **kwargs)).status is status
+def test_wallet_creation_input(provider: str, wallet_type: str, status: Status) -> None:
+    outcome = MemoryLedger().run(c.CreateWallet(key="x", msisdn=A, provider=provider,
+                                                wallet_type=wallet_type))
+    assert outcome.status is status
 
 
 ADJUST_CASES = [
