@@ -251,6 +251,9 @@ class Book:
 
     def _expire_stale(self, op: OpContext, account: Account, bal: Balance,
                       bt: BalanceType) -> None:
+        if bal.checked_at == self.now:
+            return  # new buckets always expire after now, so nothing has gone stale since
+        bal.checked_at = self.now
         stale = [b for b in bal.buckets if not b.gone and b.expires_at is not None
                  and b.expires_at <= self.now]
         if not stale:

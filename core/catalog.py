@@ -69,12 +69,25 @@ class Provider:
     conversions: tuple[Conversion, ...] = ()
     policies: Policies = field(default_factory=Policies)
     wallet_types: tuple[str, ...] = ("Prepaid",)
+    # Lookups on the hot path, built once (the provider is immutable).
+    _by_name: dict[str, BalanceType] = field(default_factory=dict, init=False, repr=False,
+                                             compare=False)
+    _by_id: dict[int, BalanceType] = field(default_factory=dict, init=False, repr=False,
+                                           compare=False)
+    _expenditure: tuple[BalanceType, ...] = field(default=(), init=False, repr=False,
+                                                  compare=False)
+
+    def __post_init__(self) -> None:
+        self._by_name.update((t.name, t) for t in self.balance_types)
+        self._by_id.update((t.id, t) for t in self.balance_types)
+        object.__setattr__(self, "_expenditure", tuple(
+            t for t in self.balance_types if t.category is Category.EXPENDITURE))
 
     def type_named(self, name: str) -> BalanceType | None:
-        return next((t for t in self.balance_types if t.name == name), None)
+        return self._by_name.get(name)
 
     def type_by_id(self, type_id: int) -> BalanceType | None:
-        return next((t for t in self.balance_types if t.id == type_id), None)
+        return self._by_id.get(type_id)
 
     @property
     def default_cash(self) -> BalanceType | None:
@@ -91,7 +104,7 @@ class Provider:
         )
 
     def expenditure_types(self) -> tuple[BalanceType, ...]:
-        return tuple(t for t in self.balance_types if t.category is Category.EXPENDITURE)
+        return self._expenditure
 
     def resolve_path(
         self, cascade: str | None, balance_type: str | None

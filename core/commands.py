@@ -9,9 +9,7 @@ the domain, the idempotency store and the journal never see it.
 from __future__ import annotations
 
 import hashlib
-import json
 from dataclasses import dataclass, fields
-from typing import Any
 
 from core.snapshots import WalletState
 
@@ -23,14 +21,23 @@ class Command:
 
     def fingerprint(self) -> str:
         """A digest of the parameters (not the key or channel): the same key with other
-        parameters is a conflict, not a replay."""
-        params: dict[str, Any] = {"command": type(self).__name__}
-        for f in fields(self):
-            if f.name not in ("key", "channel"):
-                value = getattr(self, f.name)
-                params[f.name] = list(value) if isinstance(value, tuple) else value
-        blob = json.dumps(params, sort_keys=True, default=str).encode()
-        return hashlib.sha256(blob).hexdigest()
+        parameters is a conflict, not a replay. Parameters are str, int, None and StrEnum
+        values, whose repr is stable across processes and versions."""
+        cls = type(self)
+        values = tuple(getattr(self, name) for name in _parameter_names(cls))
+        blob = f"{cls.__name__}{values!r}".encode()
+        return hashlib.blake2b(blob, digest_size=16).hexdigest()
+
+
+_NAMES: dict[type, tuple[str, ...]] = {}
+
+
+def _parameter_names(cls: type[Command]) -> tuple[str, ...]:
+    names = _NAMES.get(cls)
+    if names is None:
+        names = _NAMES[cls] = tuple(f.name for f in fields(cls)
+                                    if f.name not in ("key", "channel"))
+    return names
 
 
 @dataclass(frozen=True, slots=True, kw_only=True)

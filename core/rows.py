@@ -61,6 +61,7 @@ class Balance:
     quota_ref: int = 0  # the level thresholds are measured against; reset by a credit
     thresholds_fired: int = 0  # bit i set: i-th ascending threshold already notified
     buckets: list[Bucket] = field(default_factory=list)
+    checked_at: EpochSeconds = -1  # stale buckets already expired as of this instant
     new: bool = False
     dirty: bool = False
     gone: bool = False

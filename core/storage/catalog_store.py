@@ -7,6 +7,7 @@ the change at its next batch and reloads.
 from __future__ import annotations
 
 import json
+import sqlite3
 from collections.abc import Mapping, Sequence
 from typing import Any
 
@@ -27,25 +28,25 @@ from core.catalog_codec import (
 from core.units import BalanceUnit
 
 
-async def load_catalog(conn: aiosqlite.Connection, version: int) -> Catalog:
+def load_catalog(conn: sqlite3.Connection, version: int) -> Catalog:
+    """The whole catalog, read on a database thread (synchronous sqlite3)."""
     providers = []
-    for pid, definition in await conn.execute_fetchall(
-            "SELECT id, definition FROM providers ORDER BY id"):
+    for pid, definition in conn.execute("SELECT id, definition FROM providers ORDER BY id"):
         fields = provider_settings_from_dict(json.loads(definition))
         units = tuple(
             BalanceUnit(uid, pid, name, unit_kind(kind, "unit"))
-            for uid, name, kind in await conn.execute_fetchall(
+            for uid, name, kind in conn.execute(
                 "SELECT id, name, kind FROM balance_units WHERE provider_id = ? ORDER BY id",
                 (pid,)))
         by_id = {u.id: u for u in units}
         types = tuple(
             balance_type_from_dict({k: v for k, v in json.loads(d).items() if k != "unit"},
                                    type_id=tid, provider_id=pid, unit=by_id[uid])
-            for tid, uid, d in await conn.execute_fetchall(
+            for tid, uid, d in conn.execute(
                 "SELECT id, unit_id, definition FROM balance_types WHERE provider_id = ? "
                 "ORDER BY id", (pid,)))
         products = tuple(
-            product_from_dict(json.loads(d)) for (d,) in await conn.execute_fetchall(
+            product_from_dict(json.loads(d)) for (d,) in conn.execute(
                 "SELECT definition FROM products WHERE provider_id = ? ORDER BY id", (pid,)))
         providers.append(Provider(id=pid, units=units, balance_types=types, products=products,
                                   **fields))

@@ -92,8 +92,8 @@ MIGRATIONS: tuple[str, ...] = (
         account_id INTEGER NOT NULL REFERENCES accounts(id),
         msisdn TEXT NOT NULL,
         session_id TEXT NOT NULL,
-        path TEXT NOT NULL,   -- JSON [type_id, ...]
-        parts TEXT NOT NULL,  -- JSON [[type_id, amount], ...]
+        path TEXT NOT NULL,   -- type ids in cascade order: "3,1"
+        parts TEXT NOT NULL,  -- type id:amount held: "3:500,1:200"
         state TEXT NOT NULL,
         created_at INTEGER NOT NULL,
         expires_at INTEGER NOT NULL,

@@ -78,15 +78,24 @@ RESERVATION_COLS = ("id, account_id, msisdn, session_id, path, parts, state, cre
                     "expires_at, used, ended_at")
 
 
+def parse_parts(text: str) -> dict[int, int]:
+    parts = {}
+    for part in text.split(","):
+        type_id, amount = part.split(":")
+        parts[int(type_id)] = int(amount)
+    return parts
+
+
 def reservation_from_row(r: Row) -> Reservation:
-    return Reservation(r[0], r[1], r[2], r[3], tuple(json.loads(r[4])),
-                       {t: a for t, a in json.loads(r[5])}, ReservationState(r[6]), r[7], r[8],
-                       r[9], r[10])
+    return Reservation(r[0], r[1], r[2], r[3], tuple(int(t) for t in r[4].split(",")),
+                       parse_parts(r[5]), ReservationState(r[6]), r[7], r[8], r[9], r[10])
 
 
 def reservation_to_row(r: Reservation) -> Row:
-    return (r.id, r.account_id, r.msisdn, r.session_id, json.dumps(list(r.path)),
-            json.dumps([[t, a] for t, a in r.parts.items()]), r.state.value, r.created_at,
+    # path "3,1" and parts "3:500,1:200": compact text, parsed far faster than JSON on the
+    # hot path of every charging session.
+    return (r.id, r.account_id, r.msisdn, r.session_id, ",".join(map(str, r.path)),
+            ",".join(f"{t}:{a}" for t, a in r.parts.items()), r.state.value, r.created_at,
             r.expires_at, r.used, r.ended_at)
 
 

@@ -1,0 +1,190 @@
+"""Ledger benchmark: the public charging demo workload (srmadscience "charglt").
+
+80% "report usage and reserve more" (commit what was used of the session's reservation and
+reserve the next chunk; a caller's first touch of a wallet just reserves) and 20% "add credit",
+each with a unique transaction id (idempotency key), over --wallets wallets, with --callers
+concurrent callers, durable commits (synchronous=FULL). Prints throughput, latency percentiles
+and group-commit figures, then single-call latencies of inquiry, recharge and transfer.
+
+    .venv/bin/python bench/ledger.py [--wallets 100000] [--callers 64] [--seconds 20]
+"""
+
+from __future__ import annotations
+
+import argparse
+import asyncio
+import os
+import platform
+import random
+import resource
+import statistics
+import sys
+import tempfile
+import time
+from pathlib import Path
+
+sys.path.insert(0, str(Path(__file__).resolve().parent.parent))
+
+from core import commands as c
+from core.service import Ledger, LedgerAdmin
+from core.storage.sqlite import SqliteStore
+from tests.ledger_support import demo_catalog
+
+CHUNK = 500  # reserve KES 5.00 at a time
+CREDIT = 10_000
+
+
+def msisdn(i: int) -> str:
+    return f"+2547{10_000_000 + i:08d}"
+
+
+def pct(values: list[float], p: float) -> float:
+    ordered = sorted(values)
+    return ordered[min(len(ordered) - 1, int(len(ordered) * p))] * 1000
+
+
+async def seed(ledger: Ledger, wallets: int) -> None:
+    await LedgerAdmin(ledger).save_provider(demo_catalog())
+    step = 2000
+    for start in range(0, wallets, step):
+        await ledger.execute_many([
+            c.CreateWallet(key=f"w{i}", msisdn=msisdn(i), provider="Demo Telecom")
+            for i in range(start, min(wallets, start + step))])
+        await ledger.execute_many([
+            c.Adjust(key=f"f{i}", msisdn=msisdn(i), balance_type="General Cash",
+                     amount=1_000_000, reason="bench funding")
+            for i in range(start, min(wallets, start + step))])
+
+
+async def caller(ledger: Ledger, wallets: int, stop_at: float, rng: random.Random,
+                 sessions: dict[int, int], latencies: list[float], counts: dict[str, int],
+                 caller_id: str, interval: float | None = None, offset: float = 0.0) -> None:
+    """One caller. Closed loop (interval None): the next op as soon as the last returns.
+    Open loop: ops at fixed times; latency counts from the intended start, so time spent
+    queued behind a slow op is not hidden (no coordinated omission)."""
+    n = 0
+    due = time.perf_counter() + offset
+    while (now := time.perf_counter()) < stop_at:
+        if interval is not None:
+            if due > now:
+                await asyncio.sleep(due - now)
+            started = due
+            due += interval
+        else:
+            started = now
+        n += 1
+        i = rng.randrange(wallets)
+        key = f"c{caller_id}-{n}"
+        if rng.random() < 0.2:
+            outcome = await ledger.execute(c.Adjust(
+                key=key, msisdn=msisdn(i), balance_type="General Cash", amount=CREDIT,
+                reason="add credit"))
+            kind = "add_credit"
+        elif i in sessions:
+            rid = sessions.pop(i)
+            outcome = await ledger.execute(c.ReportUsage(
+                key=key, reservation_id=rid, used=rng.randrange(CHUNK + 1),
+                reserve_next=CHUNK, ttl_s=300))
+            if outcome.ok and outcome.data.get("next_reservation_id"):
+                sessions[i] = outcome.data["next_reservation_id"]
+            kind = "usage_and_reserve"
+        else:
+            outcome = await ledger.execute(c.Reserve(
+                key=key, msisdn=msisdn(i), amount=CHUNK, ttl_s=300, session_id=key))
+            if outcome.ok:
+                sessions[i] = outcome.data["reservation_id"]
+            kind = "reserve"
+        latencies.append(time.perf_counter() - started)
+        counts[kind] = counts.get(kind, 0) + 1
+        counts[outcome.status.value] = counts.get(outcome.status.value, 0) + 1
+
+
+async def single_calls(ledger: Ledger, wallets: int, repeat: int) -> dict[str, list[float]]:
+    admin = LedgerAdmin(ledger)
+    pins = await admin.create_vouchers(provider="Demo Telecom", name=f"bench-{time.time()}",
+                                       count=repeat, values={"General Cash": 1000},
+                                       validity_days=30)
+    out: dict[str, list[float]] = {"inquiry": [], "recharge": [], "transfer": []}
+    for n in range(repeat):
+        a, b = msisdn(n % wallets), msisdn((n + 1) % wallets)
+        t = time.perf_counter()
+        assert await ledger.wallet(a) is not None
+        out["inquiry"].append(time.perf_counter() - t)
+        t = time.perf_counter()
+        assert (await ledger.recharge(a, pins[n][1], key=f"rc{n}")).ok
+        out["recharge"].append(time.perf_counter() - t)
+        t = time.perf_counter()
+        assert (await ledger.execute(c.Transfer(key=f"tr{n}", from_msisdn=a, to_msisdn=b,
+                                                amount=1000))).ok
+        out["transfer"].append(time.perf_counter() - t)
+    return out
+
+
+async def run_phase(ledger: Ledger, args: argparse.Namespace, rng: random.Random,
+                    sessions: dict[int, int], name: str, seconds: float, rate: float | None,
+                    *, report: bool = True) -> None:
+    latencies: list[float] = []
+    counts: dict[str, int] = {}
+    batches0, cmds0 = ledger.batches, ledger.batched_commands
+    interval = args.callers / rate if rate else None
+    started = time.perf_counter()
+    await asyncio.gather(*(
+        caller(ledger, args.wallets, started + seconds, random.Random(rng.random()), sessions,
+               latencies, counts, f"{name[:3]}{k}", interval,
+               (interval or 0) * k / args.callers)
+        for k in range(args.callers)))
+    elapsed = time.perf_counter() - started
+    if not report:
+        return
+    batches = ledger.batches - batches0
+    cmds = ledger.batched_commands - cmds0
+    print(f"{name}: {len(latencies) / elapsed:,.0f} ops/s ({len(latencies)} ops in "
+          f"{elapsed:.1f}s); latency ms p50 {pct(latencies, 0.50):.2f}  "
+          f"p99 {pct(latencies, 0.99):.2f}  p99.9 {pct(latencies, 0.999):.2f}  "
+          f"max {max(latencies) * 1000:.2f}; {batches} transactions of "
+          f"{cmds / max(batches, 1):.1f} commands")
+    print(f"  outcomes: {counts}")
+
+
+async def main() -> None:
+    ap = argparse.ArgumentParser(description=__doc__.split("\n")[0])
+    ap.add_argument("--wallets", type=int, default=100_000)
+    ap.add_argument("--callers", type=int, default=64)
+    ap.add_argument("--seconds", type=float, default=20.0)
+    ap.add_argument("--rate", type=float, default=5000.0,
+                    help="offered ops/s of the fixed-rate phase (0: skip it)")
+    ap.add_argument("--warmup", type=float, default=3.0)
+    ap.add_argument("--db", type=Path, default=None, help="reuse a seeded database file")
+    ap.add_argument("--single", type=int, default=300, help="single calls of each kind")
+    args = ap.parse_args()
+
+    path = args.db or Path(tempfile.mkdtemp(prefix="selfcare-bench-")) / "ledger.db"
+    fresh = not path.exists()
+    ledger = Ledger(SqliteStore(path, synchronous="FULL"), pin_pepper="bench")
+    await ledger.open()
+    if fresh:
+        t = time.perf_counter()
+        await seed(ledger, args.wallets)
+        print(f"seeded {args.wallets} wallets in {time.perf_counter() - t:.1f}s")
+
+    sessions: dict[int, int] = {}
+    rng = random.Random(7)
+    print(f"conditions: python {platform.python_version()}, {os.cpu_count()} cores, "
+          f"{args.wallets} wallets, {args.callers} callers, {args.seconds:.0f}s per phase, "
+          f"synchronous=FULL, WAL, client in the same process")
+    await run_phase(ledger, args, rng, sessions, "warm-up", args.warmup, None, report=False)
+    await run_phase(ledger, args, rng, sessions, "max rate (closed loop)", args.seconds, None)
+    if args.rate:
+        await run_phase(ledger, args, rng, sessions, f"fixed rate {args.rate:,.0f} ops/s",
+                        args.seconds, args.rate)
+    singles = await single_calls(ledger, args.wallets, args.single)
+    for kind, values in singles.items():
+        print(f"single {kind}: median {statistics.median(values) * 1000:.2f} ms  "
+              f"p99 {pct(values, 0.99):.2f} ms")
+    rss_mb = resource.getrusage(resource.RUSAGE_SELF).ru_maxrss / 1024
+    print(f"peak RSS: {rss_mb:.0f} MiB; database {path.stat().st_size / 1e6:.0f} MB at {path}")
+    await ledger.close()
+
+
+if __name__ == "__main__":
+    asyncio.run(main())

@@ -1,0 +1,213 @@
+"""The write and read transactions of the hot path, as plain synchronous functions that run on
+a database thread (see db_threads): one thread hop per batch.
+
+A write batch: BEGIN IMMEDIATE; one query for the catalog version and the next row ids; the
+stored idempotency outcomes; every row the batch needs, set-based; the pure domain; every
+change with executemany; COMMIT. Any exception rolls the whole batch back.
+"""
+
+from __future__ import annotations
+
+import sqlite3
+from collections.abc import Callable, Sequence
+from typing import TypeVar
+
+from core.book import Book, IdAllocator
+from core.catalog import Catalog
+from core.clock import DAY_S, EpochSeconds
+from core.executor import Needs, StoredOutcome
+from core.rows import SystemAccount
+from core.storage import sqlite_rows as rows
+from core.storage.catalog_store import load_catalog
+
+T = TypeVar("T")
+ID_TABLES = ("accounts", "buckets", "reservations", "operations")
+HEAD_SQL = "SELECT (SELECT value FROM meta WHERE key = 'catalog_version'), " + ", ".join(
+    f"(SELECT COALESCE(MAX(id), 0) + 1 FROM {t})" for t in ID_TABLES)
+
+
+class CatalogCache:
+    """The last catalog loaded, shared by the store's threads (immutable, so sharing is safe;
+    a stale read only costs a reload)."""
+
+    def __init__(self) -> None:
+        self.catalog: Catalog | None = None
+
+    def get(self, conn: sqlite3.Connection, version: int) -> Catalog:
+        cached = self.catalog
+        if cached is None or cached.version != version:
+            cached = load_catalog(conn, version)
+            self.catalog = cached
+        return cached
+
+
+def catalog_version(conn: sqlite3.Connection) -> int:
+    row = conn.execute("SELECT value FROM meta WHERE key = 'catalog_version'").fetchone()
+    return int(row[0])
+
+
+def write_batch(conn: sqlite3.Connection, cache: CatalogCache, needs: Needs,
+                keys: Sequence[str], now: EpochSeconds,
+                work: Callable[[Book, dict[str, StoredOutcome]], T]) -> T:
+    conn.execute("BEGIN IMMEDIATE")
+    try:
+        head = conn.execute(HEAD_SQL).fetchone()
+        book = Book(cache.get(conn, head[0]), now,
+                    IdAllocator(dict(zip(ID_TABLES, head[1:], strict=True))))
+        stored = stored_outcomes(conn, keys)
+        load(conn, book, needs, now)
+        result = work(book, stored)
+        persist(conn, book)
+        conn.execute("COMMIT")
+        return result
+    except BaseException:
+        conn.execute("ROLLBACK")
+        raise
+
+
+def read_accounts(conn: sqlite3.Connection, cache: CatalogCache, msisdns: Sequence[str],
+                  now: EpochSeconds) -> Book:
+    """A read-only book of the wallets behind ``msisdns``, from one consistent snapshot."""
+    conn.execute("BEGIN")
+    try:
+        book = Book(cache.get(conn, catalog_version(conn)), now, IdAllocator({}))
+        found = conn.execute(
+            f"SELECT account_id FROM subscribers WHERE msisdn IN "
+            f"({rows.placeholders(len(msisdns))})", tuple(msisdns)).fetchall()
+        load_accounts(conn, book, sorted({r[0] for r in found}))
+        return book
+    finally:
+        conn.execute("COMMIT")
+
+
+def stored_outcomes(conn: sqlite3.Connection, keys: Sequence[str]
+                    ) -> dict[str, StoredOutcome]:
+    if not keys:
+        return {}
+    found = conn.execute(
+        f"SELECT key, fingerprint, outcome FROM idempotency WHERE key IN "
+        f"({rows.placeholders(len(keys))})", tuple(keys)).fetchall()
+    return {k: StoredOutcome(f, o) for k, f, o in found}
+
+
+def load(conn: sqlite3.Connection, book: Book, needs: Needs, now: EpochSeconds) -> None:
+    account_ids: set[int] = set()
+    if needs.msisdns:
+        account_ids.update(r[0] for r in conn.execute(
+            f"SELECT account_id FROM subscribers WHERE msisdn IN "
+            f"({rows.placeholders(len(needs.msisdns))})", needs.msisdns))
+    if needs.reservation_ids:
+        account_ids.update(r[0] for r in conn.execute(
+            f"SELECT account_id FROM reservations WHERE id IN "
+            f"({rows.placeholders(len(needs.reservation_ids))})", needs.reservation_ids))
+    if needs.pin_hashes:
+        found = conn.execute(
+            "SELECT v.pin_hash, v.serial, v.batch_id, v.state, b.vals, b.validity_days, "
+            "b.provider_id, v.redeemed_by, v.redeemed_at FROM vouchers v JOIN "
+            f"voucher_batches b ON b.id = v.batch_id WHERE v.pin_hash IN "
+            f"({rows.placeholders(len(needs.pin_hashes))})", needs.pin_hashes).fetchall()
+        book.vouchers.update(rows.voucher_from_row(r) for r in found)
+    if needs.due_accounts:
+        account_ids.update(due_accounts(conn, book, now, needs.due_accounts))
+    load_accounts(conn, book, sorted(account_ids))
+    providers = {a.provider_id for a in book.accounts.values()}
+    if providers:
+        book.system.update(
+            ((p, SystemAccount(a), t), v) for p, a, t, v in conn.execute(
+                f"SELECT provider_id, account, type_id, value FROM system_balances WHERE "
+                f"provider_id IN ({rows.placeholders(len(providers))})", tuple(providers)))
+
+
+def due_accounts(conn: sqlite3.Connection, book: Book, now: EpochSeconds, limit: int
+                 ) -> list[int]:
+    warn_s = max((p.policies.expiry_warning_days for p in book.catalog.providers),
+                 default=0) * DAY_S
+    return [r[0] for r in conn.execute(
+        "SELECT account_id FROM buckets WHERE expires_at IS NOT NULL AND "
+        "(expires_at <= ? OR (expires_at <= ? AND warned = 0 AND value > 0)) "
+        "UNION SELECT account_id FROM reservations WHERE state = 'open' AND expires_at <= ? "
+        "LIMIT ?", (now, now + warn_s, now, limit))]
+
+
+def load_accounts(conn: sqlite3.Connection, book: Book, ids: Sequence[int]) -> None:
+    if not ids:
+        return
+    marks = rows.placeholders(len(ids))
+    params = tuple(ids)
+
+    def select(sql: str) -> list[rows.Row]:
+        return conn.execute(sql.format(marks=marks), params).fetchall()
+
+    rows.attach(
+        book,
+        map(rows.account_from_row,
+            select(f"SELECT {rows.ACCOUNT_COLS} FROM accounts WHERE id IN ({{marks}})")),
+        map(rows.subscriber_from_row, select(
+            f"SELECT {rows.SUBSCRIBER_COLS} FROM subscribers WHERE account_id IN ({{marks}})")),
+        map(rows.balance_from_row, select(
+            f"SELECT {rows.BALANCE_COLS} FROM balances WHERE account_id IN ({{marks}})")),
+        map(rows.bucket_from_row, select(
+            f"SELECT {rows.BUCKET_COLS} FROM buckets WHERE account_id IN ({{marks}})")),
+        map(rows.reservation_from_row, select(
+            f"SELECT {rows.RESERVATION_COLS} FROM reservations WHERE account_id IN "
+            "({marks}) AND state = 'open'")),
+    )
+
+
+def persist(conn: sqlite3.Connection, book: Book) -> None:
+    accounts = list(book.accounts.values())
+    balances: list[rows.Row] = []
+    gone_balances: list[rows.Row] = []
+    buckets: list[rows.Row] = []
+    gone_buckets: list[rows.Row] = []
+    reservations: list[rows.Row] = []
+    for a in accounts:
+        for bal in a.balances.values():
+            if bal.gone:
+                gone_balances.append((bal.account_id, bal.type_id))
+            elif bal.dirty:
+                balances.append(rows.balance_to_row(bal))
+            for k in bal.buckets:
+                if k.gone:
+                    if not k.new:
+                        gone_buckets.append((k.id,))
+                elif k.dirty:
+                    buckets.append(rows.bucket_to_row(k))
+        reservations.extend(rows.reservation_to_row(r) for r in a.reservations.values()
+                            if r.dirty)
+    writes: list[tuple[str, list[rows.Row]]] = [
+        (rows.upsert_sql("accounts", rows.ACCOUNT_COLS, "id"),
+         [rows.account_to_row(a) for a in accounts if a.dirty or a.new]),
+        (rows.upsert_sql("subscribers", rows.SUBSCRIBER_COLS, "msisdn"),
+         [rows.subscriber_to_row(s) for s in book.subscribers.values() if s.dirty]),
+        (rows.upsert_sql("balances", rows.BALANCE_COLS, "account_id, type_id"), balances),
+        ("DELETE FROM buckets WHERE id = ?", gone_buckets),
+        ("DELETE FROM balances WHERE account_id = ? AND type_id = ?", gone_balances),
+        (rows.upsert_sql("buckets", rows.BUCKET_COLS, "id"), buckets),
+        (rows.upsert_sql("reservations", rows.RESERVATION_COLS, "id"), reservations),
+        ("UPDATE vouchers SET state = ?, redeemed_by = ?, redeemed_at = ? WHERE serial = ?",
+         [(v.state, v.redeemed_by, v.redeemed_at, v.serial)
+          for v in book.vouchers.values() if v.dirty]),
+        ("INSERT INTO system_balances (provider_id, account, type_id, value) "
+         "VALUES (?, ?, ?, ?) ON CONFLICT (provider_id, account, type_id) "
+         "DO UPDATE SET value = excluded.value",
+         [(p, a.value, t, book.system[(p, a, t)]) for p, a, t in book.system_dirty]),
+        ("INSERT INTO operations (id, at, kind, idempotency_key, channel, status, "
+         "provider_id, msisdn, detail) VALUES (?,?,?,?,?,?,?,?,?)",
+         [(o.id, o.at, o.kind, o.key, o.channel, o.status, o.provider_id, o.msisdn, o.detail)
+          for o in book.operations]),
+        ("INSERT INTO journal (op_id, provider_id, type_id, account_id, system_account, "
+         "bucket_id, delta, before, after) VALUES (?,?,?,?,?,?,?,?,?)",
+         [(j.op_id, j.provider_id, j.type_id, j.account_id,
+           j.system_account.value if j.system_account else None, j.bucket_id, j.delta,
+           j.before, j.after) for j in book.journal]),
+        ("INSERT OR IGNORE INTO outbox (at, kind, msisdn, account_id, payload, dedup_key) "
+         "VALUES (?,?,?,?,?,?)",
+         [(e.at, e.kind, e.msisdn, e.account_id, e.payload, e.dedup_key)
+          for e in book.outbox]),
+        ("INSERT INTO idempotency (key, fingerprint, outcome, created_at) VALUES (?,?,?,?)",
+         [(k, fp, out, book.now) for k, (fp, out) in book.idempotency.items()]),
+    ]
+    for sql, params in writes:
+        if params:
+            conn.executemany(sql, params)
