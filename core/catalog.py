@@ -51,6 +51,7 @@ class Policies:
     bad_pin_window_s: int = 86_400
     recharge_lock_s: int = 86_400
     expiry_warning_days: int = 3
+    loyalty_types: tuple[str, ...] = ()  # bonus balance types TMF654 reports as 'loyalty'
     transfer: TransferPolicy = field(default_factory=TransferPolicy)
 
 

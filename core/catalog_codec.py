@@ -203,7 +203,11 @@ def provider_settings_from_dict(raw: Mapping[str, Any], where: str = "provider")
                                  for k in tr})
     policy_args = {k: v for k, v in pol.items() if k != "transfer"}
     for k, v in policy_args.items():
-        if k != "bad_pin_type" and (not isinstance(v, int) or isinstance(v, bool) or v < 0):
+        if k == "loyalty_types":
+            if not isinstance(v, list) or not all(isinstance(t, str) for t in v):
+                raise CatalogError(f"{where}.policies.{k}", "a list of balance type names")
+            policy_args[k] = tuple(v)
+        elif k != "bad_pin_type" and (not isinstance(v, int) or isinstance(v, bool) or v < 0):
             raise CatalogError(f"{where}.policies.{k}", "must be a whole number >= 0")
     conversions = []
     for i, c in enumerate(raw.get("conversions", [])):
@@ -238,7 +242,8 @@ def provider_settings_to_dict(fields: Mapping[str, Any]) -> dict[str, Any]:
         "default_region": fields["default_region"], "languages": list(fields["languages"]),
         "fallback_language": fields["fallback_language"],
         "wallet_types": list(fields["wallet_types"]),
-        "policies": {**{f.name: getattr(policies, f.name)
+        "policies": {**{f.name: (list(v) if isinstance(v := getattr(policies, f.name), tuple)
+                                 else v)
                         for f in dataclasses.fields(Policies) if f.name != "transfer"},
                      "transfer": dataclasses.asdict(policies.transfer)},
         "cascades": {k: list(v) for k, v in fields["cascades"].items()},

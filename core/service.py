@@ -17,6 +17,7 @@ from dataclasses import dataclass, field
 from typing import Any
 
 from core import commands as c
+from core.accumulated import USAGE_OPERATIONS, AccumulatedBalance, accumulate, cycle_bounds
 from core.catalog_codec import CatalogError
 from core.clock import EpochSeconds
 from core.executor import merge, needs, run_batch
@@ -218,3 +219,25 @@ class LedgerAdmin:
     async def batch_exists(self, name: str) -> bool:
         return bool(await self.store.query("SELECT 1 FROM voucher_batches WHERE name = ?",
                                            (name,)))
+
+
+async def accumulated_balance(ledger: Ledger, msisdn: str) -> AccumulatedBalance | None:
+    """TMF654 accumulated balance of one wallet (see core.accumulated for each figure)."""
+    wallet = await ledger.wallet(msisdn)
+    if wallet is None:
+        return None
+    previous, current = cycle_bounds(wallet.as_of)
+    catalog = await ledger.store.catalog()
+    provider = catalog.provider(wallet.provider_id)
+    names = {t.id: t.name for t in provider.balance_types}
+    marks = ",".join("?" * len(USAGE_OPERATIONS))
+    rows = await ledger.store.query(
+        f"SELECT j.type_id, o.at >= ?, -SUM(j.delta) FROM journal j JOIN operations o "
+        f"ON o.id = j.op_id WHERE j.account_id = ? AND j.delta < 0 AND o.at >= ? "
+        f"AND j.bucket_id IS NULL "  # debit lines; a bucket-level line is an expiry
+        f"AND o.kind IN ({marks}) GROUP BY j.type_id, o.at >= ?",
+        (current, wallet.wallet_id, previous, *USAGE_OPERATIONS, current))
+    accepted = {names[t]: s for t, in_current, s in rows if in_current and t in names}
+    billed = {names[t]: s for t, in_current, s in rows if not in_current and t in names}
+    return accumulate(wallet, accepted=accepted, billed=billed,
+                      loyalty_types=frozenset(provider.policies.loyalty_types))
