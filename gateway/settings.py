@@ -261,9 +261,6 @@ class LedgerSettings:
     pin_pepper: Secret = field(
         default=Secret("demo-pepper-change-me"), metadata=_rule(non_empty=True)
     )
-    bad_pin_limit: int = field(default=3, metadata=_rule(lo=1))
-    bad_pin_window_s: int = field(default=86_400, metadata=_rule(lo=1))
-    recharge_lock_s: int = field(default=86_400, metadata=_rule(lo=0))
     demo_seed: bool = True
 
     def __post_init__(self) -> None:
