@@ -10,8 +10,8 @@ import argparse
 import asyncio
 import contextlib
 import csv
-import os
 import json
+import os
 import sys
 from collections.abc import Callable, Coroutine, Sequence
 from datetime import UTC, date, datetime
@@ -36,11 +36,15 @@ class UsageError(Exception):
 
 
 def _parser() -> argparse.ArgumentParser:
+    # --config is accepted before or after the subcommand. The subcommands' copy must not
+    # have a default of its own, or it would overwrite a --config given before them.
     common = argparse.ArgumentParser(add_help=False)
-    common.add_argument("--config", type=Path, default=None,
+    common.add_argument("--config", type=Path, default=argparse.SUPPRESS,
                         help="settings file (default: config/gateway.toml)")
-    p = argparse.ArgumentParser(prog="selfcare", parents=[common],
+    p = argparse.ArgumentParser(prog="selfcare",
                                 description="Prepaid self-service gateway and balance ledger")
+    p.add_argument("--config", type=Path, default=None,
+                   help="settings file (default: config/gateway.toml)")
     sub = p.add_subparsers(dest="command", required=True)
     sub.add_parser("serve", parents=[common], help="run the gateway")
     s = sub.add_parser("demo-seed", parents=[common], help="seed the demo ledger (idempotent)")

@@ -12,7 +12,7 @@ from __future__ import annotations
 
 import asyncio
 import contextlib
-from collections.abc import AsyncIterator, Callable, Sequence
+from collections.abc import AsyncGenerator, AsyncIterator, Callable, Sequence
 from pathlib import Path
 from typing import Any, TypeVar
 
@@ -159,7 +159,7 @@ class SqliteStore:
             return [tuple(r) for r in await conn.execute_fetchall(sql, tuple(params))]
 
     async def stream(self, sql: str, params: Sequence[Any] = (), batch: int = 1000
-                     ) -> AsyncIterator[tuple[Any, ...]]:
+                     ) -> AsyncGenerator[tuple[Any, ...], None]:
         """Rows of a long read (exports) in chunks, from one consistent snapshot."""
         async with self.snapshot() as conn, conn.execute(sql, tuple(params)) as cursor:
             while chunk := await cursor.fetchmany(batch):
