@@ -4,7 +4,7 @@ VENV   := .venv
 BIN    := $(VENV)/bin
 STAMP  := $(VENV)/.installed-stamp
 
-.PHONY: run test venv peers lint typecheck unit catalogs bench clean
+.PHONY: run test venv peers lint typecheck catalogs extract bench clean
 
 $(STAMP): pyproject.toml
 	$(PYTHON) -m venv $(VENV)
@@ -14,9 +14,18 @@ $(STAMP): pyproject.toml
 
 venv: $(STAMP)
 
-# Compiled gettext catalogs (.mo) are built from the committed .po files.
+# Compiled gettext catalogs (.mo) are built from the committed .po files (the runtime would
+# compile a missing or stale one in memory; building them here makes start-up cheaper).
 catalogs: venv
-	@if [ -d translations/locale ]; then $(BIN)/pybabel compile -q -d translations/locale -D messages; fi
+	$(BIN)/pybabel compile -q -d translations/locale -D messages
+
+# After changing a template or a translatable string: refresh the template catalog and the
+# per-language .po files, then translate the new entries and commit them.
+extract: venv
+	$(BIN)/pybabel extract -F babel.cfg --sort-by-file --no-wrap --omit-header \
+	  --add-comments=Translators: -o translations/locale/messages.pot .
+	$(BIN)/pybabel update -i translations/locale/messages.pot -d translations/locale \
+	  -D messages --no-wrap --ignore-obsolete --no-fuzzy-matching
 
 peers:
 	./scripts/ensure-peers.sh
