@@ -30,6 +30,7 @@ from core.service import Ledger, LedgerAdmin
 from core.storage.sqlite import SqliteStore
 from tests.ledger_support import demo_catalog
 
+RUN = f"{time.time():.0f}"  # idempotency keys unique per run: a reused database replays nothing
 CHUNK = 500  # reserve KES 5.00 at a time
 CREDIT = 10_000
 
@@ -74,7 +75,7 @@ async def caller(ledger: Ledger, wallets: int, stop_at: float, rng: random.Rando
             started = now
         n += 1
         i = rng.randrange(wallets)
-        key = f"c{caller_id}-{n}"
+        key = f"c{RUN}-{caller_id}-{n}"
         if rng.random() < 0.2:
             outcome = await ledger.execute(c.Adjust(
                 key=key, msisdn=msisdn(i), balance_type="General Cash", amount=CREDIT,
@@ -101,6 +102,7 @@ async def caller(ledger: Ledger, wallets: int, stop_at: float, rng: random.Rando
 
 async def single_calls(ledger: Ledger, wallets: int, repeat: int) -> dict[str, list[float]]:
     admin = LedgerAdmin(ledger)
+    run = f"{time.time():.0f}"  # keys unique per run, so a reused database replays nothing
     pins = await admin.create_vouchers(provider="Demo Telecom", name=f"bench-{time.time()}",
                                        count=repeat, values={"General Cash": 1000},
                                        validity_days=30)
@@ -111,10 +113,10 @@ async def single_calls(ledger: Ledger, wallets: int, repeat: int) -> dict[str, l
         assert await ledger.wallet(a) is not None
         out["inquiry"].append(time.perf_counter() - t)
         t = time.perf_counter()
-        assert (await ledger.recharge(a, pins[n][1], key=f"rc{n}")).ok
+        assert (await ledger.recharge(a, pins[n][1], key=f"rc{run}-{n}")).ok
         out["recharge"].append(time.perf_counter() - t)
         t = time.perf_counter()
-        assert (await ledger.execute(c.Transfer(key=f"tr{n}", from_msisdn=a, to_msisdn=b,
+        assert (await ledger.execute(c.Transfer(key=f"tr{run}-{n}", from_msisdn=a, to_msisdn=b,
                                                 amount=1000))).ok
         out["transfer"].append(time.perf_counter() - t)
     return out
@@ -156,12 +158,19 @@ async def main() -> None:
     ap.add_argument("--warmup", type=float, default=3.0)
     ap.add_argument("--db", type=Path, default=None, help="reuse a seeded database file")
     ap.add_argument("--single", type=int, default=300, help="single calls of each kind")
+    ap.add_argument("--switch-interval-ms", type=float, default=None,
+                    help="sys.setswitchinterval for the run (default: Python's 5 ms)")
     args = ap.parse_args()
+    if args.switch_interval_ms:
+        sys.setswitchinterval(args.switch_interval_ms / 1000)
 
     path = args.db or Path(tempfile.mkdtemp(prefix="selfcare-bench-")) / "ledger.db"
     fresh = not path.exists()
-    ledger = Ledger(SqliteStore(path, synchronous="FULL"), pin_pepper="bench")
-    await ledger.open()
+    async with Ledger(SqliteStore(path, synchronous="FULL"), pin_pepper="bench") as ledger:
+        await measure(ledger, args, path, fresh)
+
+
+async def measure(ledger: Ledger, args: argparse.Namespace, path: Path, fresh: bool) -> None:
     if fresh:
         t = time.perf_counter()
         await seed(ledger, args.wallets)
@@ -177,13 +186,13 @@ async def main() -> None:
     if args.rate:
         await run_phase(ledger, args, rng, sessions, f"fixed rate {args.rate:,.0f} ops/s",
                         args.seconds, args.rate)
-    singles = await single_calls(ledger, args.wallets, args.single)
+    singles = await single_calls(ledger, args.wallets, args.single) if args.single else {}
     for kind, values in singles.items():
         print(f"single {kind}: median {statistics.median(values) * 1000:.2f} ms  "
               f"p99 {pct(values, 0.99):.2f} ms")
     rss_mb = resource.getrusage(resource.RUSAGE_SELF).ru_maxrss / 1024
-    print(f"peak RSS: {rss_mb:.0f} MiB; database {path.stat().st_size / 1e6:.0f} MB at {path}")
-    await ledger.close()
+    size_mb = os.path.getsize(path) / 1e6
+    print(f"peak RSS: {rss_mb:.0f} MiB; database {size_mb:.0f} MB at {path}")
 
 
 if __name__ == "__main__":

@@ -94,7 +94,7 @@ class Book:
         self.operations.append(
             Operation(
                 op.id, self.now, op.kind, op.key, op.channel, status, op.provider_id, op.msisdn,
-                json.dumps(detail or {}, sort_keys=True),
+                json.dumps(detail or {}),
             )
         )
 
@@ -336,7 +336,7 @@ class Book:
              dedup_key: str) -> None:
         """Queue a notification in the same transaction as the change that caused it."""
         self.outbox.append(OutboxEvent(self.now, kind, msisdn, account.id,
-                                       json.dumps(payload, sort_keys=True), dedup_key))
+                                       json.dumps(payload), dedup_key))
 
     def create_balances(self, op: OpContext, account: Account,
                         types: Iterable[BalanceType]) -> None:

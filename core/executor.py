@@ -102,7 +102,7 @@ def run_batch(
         outcome = HANDLERS[type(cmd)](book, cmd)
         if book.open_ops:
             book.finish_open(outcome.status.value, dict(outcome.data))
-        record = StoredOutcome(fingerprint, json.dumps(outcome.to_json(), sort_keys=True))
+        record = StoredOutcome(fingerprint, json.dumps(outcome.to_json()))
         new[cmd.key] = record
         book.idempotency[cmd.key] = (record.fingerprint, record.outcome)
         outcomes.append(outcome)

@@ -167,4 +167,53 @@ MIGRATIONS: tuple[str, ...] = (
         created_at INTEGER NOT NULL
     ) WITHOUT ROWID;
     """,
+    # 2: TMF654 API: bearer tokens (hashed), hub listeners, events and their deliveries,
+    # stored POST responses per Idempotency-Key, and an index for the API's operation views
+    """
+    CREATE TABLE tmf_tokens (
+        id INTEGER PRIMARY KEY,
+        name TEXT NOT NULL UNIQUE,
+        role TEXT NOT NULL CHECK (role IN ('read', 'write')),
+        token_hash TEXT NOT NULL UNIQUE,  -- sha256 hex of the token: the token itself is not kept
+        created_at INTEGER NOT NULL,
+        revoked_at INTEGER
+    );
+    CREATE TABLE tmf_listeners (
+        id INTEGER PRIMARY KEY,
+        callback TEXT NOT NULL,
+        query TEXT NOT NULL,
+        event_types TEXT NOT NULL,  -- comma-separated event types, empty for every type
+        after_op_id INTEGER NOT NULL,  -- events of later operations only
+        created_at INTEGER NOT NULL
+    );
+    CREATE TABLE tmf_events (
+        id INTEGER PRIMARY KEY,
+        op_id INTEGER NOT NULL,
+        event_type TEXT NOT NULL,
+        at INTEGER NOT NULL,
+        payload TEXT NOT NULL,
+        UNIQUE (op_id, event_type)
+    );
+    CREATE TABLE tmf_deliveries (
+        event_id INTEGER NOT NULL REFERENCES tmf_events(id),
+        listener_id INTEGER NOT NULL,
+        attempts INTEGER NOT NULL DEFAULT 0,
+        next_at_ms INTEGER NOT NULL,
+        delivered_at INTEGER,
+        failed_at INTEGER,
+        last_error TEXT,
+        PRIMARY KEY (event_id, listener_id)
+    ) WITHOUT ROWID;
+    CREATE INDEX tmf_deliveries_due ON tmf_deliveries(next_at_ms)
+        WHERE delivered_at IS NULL AND failed_at IS NULL;
+    CREATE TABLE tmf_state (key TEXT PRIMARY KEY, value INTEGER NOT NULL) WITHOUT ROWID;
+    CREATE TABLE tmf_idempotency (
+        key TEXT PRIMARY KEY,
+        request_hash TEXT NOT NULL,
+        status INTEGER NOT NULL,
+        body TEXT NOT NULL,
+        created_at INTEGER NOT NULL
+    ) WITHOUT ROWID;
+    CREATE INDEX operations_kind_msisdn ON operations(kind, msisdn);
+    """,
 )
