@@ -191,7 +191,7 @@ async def measure(ledger: Ledger, args: argparse.Namespace, path: Path, fresh: b
         print(f"single {kind}: median {statistics.median(values) * 1000:.2f} ms  "
               f"p99 {pct(values, 0.99):.2f} ms")
     rss_mb = resource.getrusage(resource.RUSAGE_SELF).ru_maxrss / 1024
-    size_mb = os.path.getsize(path) / 1e6
+    size_mb = await asyncio.to_thread(os.path.getsize, path) / 1e6
     print(f"peak RSS: {rss_mb:.0f} MiB; database {size_mb:.0f} MB at {path}")
 
 
