@@ -17,7 +17,7 @@ venv: $(STAMP)
 # Compiled gettext catalogs (.mo) are built from the committed .po files (the runtime would
 # compile a missing or stale one in memory; building them here makes start-up cheaper).
 catalogs: venv
-	$(BIN)/pybabel compile -q -d translations/locale -D messages
+	$(BIN)/pybabel compile -d translations/locale -D messages
 
 # After changing a template or a translatable string: refresh the template catalog and the
 # per-language .po files, then translate the new entries and commit them.

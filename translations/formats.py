@@ -29,6 +29,7 @@ from __future__ import annotations
 from collections.abc import Callable
 from functools import lru_cache
 
+from core.clock import to_datetime
 from core.units import UnitKind
 from translations.catalogs import unit_translations
 from translations.numerals import (
@@ -184,3 +185,12 @@ def format_data(amount_bytes: int, locale: str) -> str:
 def format_messages(count: int, locale: str) -> str:
     """A count of messages with its plural word: en "20 SMS", ar "رسالتان" for 2."""
     return locale_formats(locale).messages(count)
+
+
+def format_date(at: int, locale: str) -> str:
+    """The UTC calendar date of epoch seconds ``at`` in the locale's CLDR medium format:
+    en "Nov 25, 2026", fr "25 nov. 2026", sw "25 Nov 2026"."""
+    # Imported here: babel.dates reads the system time zone when imported (see catalogs.py).
+    from babel.dates import format_date as cldr_date
+
+    return cldr_date(to_datetime(at).date(), "medium", locale=locale)

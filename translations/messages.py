@@ -196,6 +196,97 @@ class Back:
     option: str = "0"
 
 
+# -- menu screens (menus/): titles, option labels, prompts, confirmations ---------------------
+
+MENU_TEXTS: tuple[str, ...] = (
+    "welcome",
+    "balance",
+    "recharge",
+    "transfer",
+    "language",
+    "bundles",
+    "buy_bundle",
+    "my_bundles",
+    "enter_pin",
+    "enter_recipient",
+    "cancelled",
+    "invalid_number",
+)
+"""The fixed menu texts a menu file (config/menus/*.toml) may name; ``menu_text.j2`` has one
+branch per name, so a menu cannot name a text that has no translation."""
+
+
+@dataclass(frozen=True, slots=True)
+class MenuText:
+    """A fixed menu text named by ``text`` (one of ``MENU_TEXTS``): a title, a prompt or, with
+    ``option``, an option line such as "1 My balance"."""
+
+    key: ClassVar[str] = "menu_text"
+    text: str
+    option: str | None = None
+
+    def __post_init__(self) -> None:
+        if self.text not in MENU_TEXTS:
+            raise ValueError(f"unknown menu text {self.text!r}; known: {', '.join(MENU_TEXTS)}")
+
+
+@dataclass(frozen=True, slots=True)
+class AmountPrompt:
+    """Asks for an amount of the provider's currency between two limits (minor units)."""
+
+    key: ClassVar[str] = "amount_prompt"
+    min_minor: int
+    max_minor: int
+
+
+@dataclass(frozen=True, slots=True)
+class LanguageOffer:
+    """One line of a language menu (not a message itself)."""
+
+    option: str
+    language: str  # a language code; shown by its own (CLDR) name
+
+
+@dataclass(frozen=True, slots=True)
+class LanguageList:
+    key: ClassVar[str] = "language_list"
+    languages: tuple[LanguageOffer, ...]
+
+
+@dataclass(frozen=True, slots=True)
+class BundleConfirmRequest:
+    key: ClassVar[str] = "bundle_confirm_request"
+    name: str  # product name, as configured
+    price_minor: int
+    confirm_option: str = "1"
+    cancel_option: str = "2"
+
+
+@dataclass(frozen=True, slots=True)
+class BundleBalance:
+    """One bundle bucket of a wallet (not a message itself): what is left of it, in its
+    balance type's unit (a one-bucket ``BalanceSnapshot``), and when it expires."""
+
+    name: str  # the product that created the bucket
+    balance: BalanceSnapshot
+    expires_at: int | None  # epoch seconds; shown as a date (UTC)
+
+
+@dataclass(frozen=True, slots=True)
+class BundleBalances:
+    key: ClassVar[str] = "bundle_balances"
+    bundles: tuple[BundleBalance, ...]
+
+
+@dataclass(frozen=True, slots=True)
+class TransferRecipientRefused:
+    """The recipient cannot take the transfer: not a subscriber, the sender's own number,
+    inactive, or over its maximum balance."""
+
+    key: ClassVar[str] = "transfer_recipient_refused"
+    recipient: str
+
+
 Message = (
     BalanceSummary
     | RechargeOk
@@ -221,6 +312,12 @@ Message = (
     | GenericError
     | More
     | Back
+    | MenuText
+    | AmountPrompt
+    | LanguageList
+    | BundleConfirmRequest
+    | BundleBalances
+    | TransferRecipientRefused
 )
 
 MESSAGE_TYPES: tuple[type[Message], ...] = (
@@ -248,5 +345,11 @@ MESSAGE_TYPES: tuple[type[Message], ...] = (
     GenericError,
     More,
     Back,
+    MenuText,
+    AmountPrompt,
+    LanguageList,
+    BundleConfirmRequest,
+    BundleBalances,
+    TransferRecipientRefused,
 )
 MESSAGE_KEYS: tuple[str, ...] = tuple(t.key for t in MESSAGE_TYPES)

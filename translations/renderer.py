@@ -39,6 +39,7 @@ from translations.catalogs import (
 )
 from translations.config import TranslationSet
 from translations.formats import (
+    format_date,
     format_integer,
     format_money,
     format_percent,
@@ -76,6 +77,7 @@ class TemplateView:
             "balance_lines": self.balance_lines,
             "wallet_header": self.wallet,
             "language_name": self.language_name,
+            "date": self.date,
         }
 
     def money(self, amount_minor: int) -> str:
@@ -104,6 +106,10 @@ class TemplateView:
             return formatter.value(balance.available)
         kind = balance.balance_type.unit.kind
         return format_value(kind, balance.available, self.currency, self.language)
+
+    def date(self, at: int) -> str:
+        """The UTC date of epoch seconds ``at``: "Nov 25, 2026"."""
+        return format_date(at, self.language)
 
     def balance_lines(self, wallet: WalletSnapshot) -> tuple[str, ...]:
         return self._ncc.balance_texts(wallet, self.language)

@@ -10,12 +10,23 @@ from __future__ import annotations
 
 import pytest
 
-from tests.unit.translations.fixtures import LANGUAGES, balance, demo_renderer, demo_wallet
+from core.clock import DAY_S
+from tests.unit.translations.fixtures import (
+    AS_OF,
+    LANGUAGES,
+    balance,
+    demo_renderer,
+    demo_wallet,
+)
 from translations.messages import (
     MESSAGE_KEYS,
+    AmountPrompt,
     Back,
     BalanceSummary,
+    BundleBalance,
+    BundleBalances,
     BundleBought,
+    BundleConfirmRequest,
     BundleInsufficient,
     BundleList,
     BundleOffer,
@@ -24,7 +35,10 @@ from translations.messages import (
     Help,
     InvalidChoice,
     LanguageChanged,
+    LanguageList,
+    LanguageOffer,
     LowBalance,
+    MenuText,
     Message,
     More,
     NotASubscriber,
@@ -38,6 +52,7 @@ from translations.messages import (
     TransferInvalidAmount,
     TransferOkRecipient,
     TransferOkSender,
+    TransferRecipientRefused,
     VoucherUsed,
 )
 
@@ -84,6 +99,14 @@ def golden_cases() -> dict[str, Message]:
         "generic_error": GenericError(),
         "more": More(),
         "back": Back(),
+        "menu_text": MenuText("balance", option="1"),
+        "amount_prompt": AmountPrompt(min_minor=100, max_minor=1_000_000),
+        "language_list": LanguageList((LanguageOffer("1", "en"), LanguageOffer("2", "sw"))),
+        "bundle_confirm_request": BundleConfirmRequest(name="Weekly 5GB", price_minor=25_000),
+        "bundle_balances": BundleBalances(
+            (BundleBalance("Weekly 5GB", data, expires_at=AS_OF + 3 * DAY_S),)
+        ),
+        "transfer_recipient_refused": TransferRecipientRefused(recipient="254700000001"),
     }
 
 
@@ -136,6 +159,12 @@ EN = {
     "generic_error": "Sorry, something went wrong. Please try again later.",
     "more": "98 More",
     "back": "0 Back",
+    "menu_text": "1 My balance",
+    "amount_prompt": "Enter the amount to send, from KES\xa01.00 to KES\xa010,000.00:",
+    "language_list": "Choose a language:\n1 English\n2 Kiswahili",
+    "bundle_confirm_request": "Buy Weekly 5GB for KES\xa0250.00?\n1 Confirm\n2 Cancel",
+    "bundle_balances": "Your bundles:\nWeekly 5GB: 1.53 GB until Jan 18, 2025",
+    "transfer_recipient_refused": "254700000001 cannot receive a transfer.",
 }
 
 FR = {
@@ -191,6 +220,16 @@ FR = {
     "generic_error": "Désolé, une erreur s'est produite. Veuillez réessayer plus tard.",
     "more": "98 Suite",
     "back": "0 Retour",
+    "menu_text": "1 Mon solde",
+    "amount_prompt": (
+        "Saisissez le montant à envoyer, de 1,00\xa0KES à 10\u202f000,00\xa0KES\xa0:"
+    ),
+    "language_list": "Choisissez une langue\xa0:\n1 English\n2 Kiswahili",
+    "bundle_confirm_request": (
+        "Acheter Weekly 5GB pour 250,00\xa0KES\xa0?\n1 Confirmer\n2 Annuler"
+    ),
+    "bundle_balances": "Vos forfaits\xa0:\nWeekly 5GB\xa0: 1,53 Go jusqu'au 18 janv. 2025",
+    "transfer_recipient_refused": "Le 254700000001 ne peut pas recevoir de transfert.",
 }
 
 SW = {
@@ -247,6 +286,12 @@ SW = {
     "generic_error": "Samahani, kuna hitilafu. Tafadhali jaribu tena baadaye.",
     "more": "98 Zaidi",
     "back": "0 Rudi",
+    "menu_text": "1 Salio langu",
+    "amount_prompt": "Weka kiasi cha kutuma, kuanzia KES\xa01.00 hadi KES\xa010,000.00:",
+    "language_list": "Chagua lugha:\n1 English\n2 Kiswahili",
+    "bundle_confirm_request": "Nunua Weekly 5GB kwa KES\xa0250.00?\n1 Thibitisha\n2 Ghairi",
+    "bundle_balances": "Vifurushi vyako:\nWeekly 5GB: 1.53 GB hadi 18 Jan 2025",
+    "transfer_recipient_refused": "Namba 254700000001 haiwezi kupokea salio.",
 }
 
 AR = {
@@ -305,6 +350,12 @@ AR = {
     "generic_error": "عذرًا، حدث خطأ. يرجى المحاولة لاحقًا.",
     "more": "98 المزيد",
     "back": "0 رجوع",
+    "menu_text": "1 رصيدي",
+    "amount_prompt": "أدخل المبلغ المراد إرساله، من \u200f1.00\xa0KES إلى \u200f10,000.00\xa0KES:",
+    "language_list": "اختر اللغة:\n1 English\n2 Kiswahili",
+    "bundle_confirm_request": "هل تريد شراء Weekly 5GB بسعر \u200f250.00\xa0KES؟\n1 تأكيد\n2 إلغاء",
+    "bundle_balances": "باقاتك:\nWeekly 5GB: 1.53 غيغابايت حتى 18\u200f/01\u200f/2025",
+    "transfer_recipient_refused": "لا يمكن للرقم 254700000001 استلام التحويل.",
 }
 
 EXPECTED = {"en": EN, "fr": FR, "sw": SW, "ar": AR}
