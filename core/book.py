@@ -111,11 +111,25 @@ class Book:
         """The account's balance of ``bt``, created if missing, with stale buckets expired
         first (journaled in ``op``) so that what handlers see is what is really there."""
         bal = account.balances.get(bt.id)
+        if bal is not None and not bal.gone:
+            self._expire_stale(op, account, bal, bt)
         if bal is None or bal.gone:
-            bal = Balance(account.id, bt.id, new=True, dirty=True)
-            account.balances[bt.id] = bal
-        self._expire_stale(op, account, bal, bt)
+            # Deleted after its last bucket expired (maybe just now): the balance starts again.
+            # Its gone buckets move along so that storage still deletes their rows.
+            fresh = Balance(account.id, bt.id, new=True, dirty=True, checked_at=self.now)
+            if bal is not None:
+                fresh.buckets = bal.buckets
+                fresh.credit_limit = bal.credit_limit
+            account.balances[bt.id] = fresh
+            bal = fresh
         return bal
+
+    def expire(self, op: OpContext, account: Account, bt: BalanceType) -> None:
+        """Expire what is stale in this balance (housekeeping), without re-creating a balance
+        that its last expiry deleted."""
+        bal = account.balances.get(bt.id)
+        if bal is not None and not bal.gone:
+            self._expire_stale(op, account, bal, bt)
 
     def minimum(self, bal: Balance, bt: BalanceType) -> int:
         return -bal.credit_limit if bt.allow_credit else 0

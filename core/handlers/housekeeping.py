@@ -24,7 +24,7 @@ def housekeeping(book: Book, cmd: Housekeeping) -> Outcome:
         for type_id in list(account.balances):
             bt = provider.type_by_id(type_id)
             if bt is not None:
-                book.balance(op, account, bt)  # expires what is stale, journaled in op
+                book.expire(op, account, bt)  # journaled in op
         for reservation in account.reservations.values():
             if reservation.state is ReservationState.OPEN and reservation.expires_at <= book.now:
                 reservation.state = ReservationState.EXPIRED

@@ -110,6 +110,16 @@ def load(conn: sqlite3.Connection, book: Book, needs: Needs, now: EpochSeconds) 
     if needs.due_accounts:
         account_ids.update(due_accounts(conn, book, now, needs.due_accounts))
     load_accounts(conn, book, sorted(account_ids))
+    if needs.reservation_ids:
+        # Closed reservations too, so that a late commit or release hears 'closed' (and in
+        # which state), exactly as it would had it come in the same batch.
+        closed = conn.execute(
+            f"SELECT {rows.RESERVATION_COLS} FROM reservations WHERE id IN "
+            f"({rows.placeholders(len(needs.reservation_ids))}) AND state != 'open'",
+            needs.reservation_ids).fetchall()
+        for r in map(rows.reservation_from_row, closed):
+            book.accounts[r.account_id].reservations[r.id] = r
+            book.reservation_owner[r.id] = r.account_id
     providers = {a.provider_id for a in book.accounts.values()}
     if providers:
         book.system.update(
