@@ -141,7 +141,10 @@ class Book:
         """How much may still be debited (or, with ``until``, reserved until then) from this
         balance type. A reservation counts only buckets that outlive it: otherwise a bucket
         expiring under an open reservation could make its commit overdraw the balance."""
-        bal = self.balance(op, account, bt)
+        self.expire(op, account, bt)
+        bal = account.balances.get(bt.id)
+        if bal is None or bal.gone:
+            return 0  # looking must not bring back a balance its last expiry deleted
         horizon = self.now if until is None else until
         value = sum(b.value for b in bal.buckets if b.live(horizon))
         available = value - account.reserved(bt.id, self.now)

@@ -138,3 +138,15 @@ def test_expiry_soon_warns_once_per_bucket_within_the_window() -> None:
     led.run(c.Housekeeping(key="hk3"))
     [event] = led.events("expiry_soon")
     assert json.loads(event)["days"] == 2
+
+
+def test_a_charge_that_only_looks_at_deleted_promo_cash_does_not_bring_it_back() -> None:
+    led = MemoryLedger()
+    led.wallet(A, cash=5000)
+    led.credit(A, "Promo Cash", 500, validity_days=1)
+    led.advance(DAY_S)
+    charged = led.run(c.Charge(key="c", msisdn=A, amount=100))  # the default cascade
+    assert charged.data["charged"] == {"General Cash": 100}
+    assert "Promo Cash" not in {b.balance_type.name for b in led.snapshot(A).balances}
+    assert led.system(SystemAccount.EXPIRED, "Promo Cash") == 500
+    assert led.conserved()
