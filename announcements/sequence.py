@@ -55,16 +55,24 @@ def plan_sequence(
 ) -> AnnouncementSequence:
     """The wallet's balances by ``plan`` (rules in the module docstring), for recordings in
     ``language``. Raises ``WalletPlanMismatch`` if the plan is another provider's."""
+    prompts = tuple(p for section in plan_sections(wallet, plan) for p in section)
+    return AnnouncementSequence(language, prompts)
+
+
+def plan_sections(
+    wallet: WalletSnapshot, plan: ResolvedPlan
+) -> tuple[tuple[Prompt, ...], ...]:
+    """The same prompts as ``plan_sequence``, one tuple per category that plays (in playback
+    order), for renderings that lay categories out apart: one text line each on USSD/SMS.
+    Raises ``WalletPlanMismatch`` if the plan is another provider's."""
     if wallet.provider_id != plan.provider_id:
         raise WalletPlanMismatch(
             wallet.wallet_id, "provider_id", wallet.provider_id, plan.provider_id
         )
     if wallet.currency != plan.currency:
         raise WalletPlanMismatch(wallet.wallet_id, "currency", wallet.currency, plan.currency)
-    prompts: list[Prompt] = []
-    for category in plan.categories:
-        prompts += _category_prompts(wallet, category)
-    return AnnouncementSequence(language, tuple(prompts))
+    sections = (tuple(_category_prompts(wallet, category)) for category in plan.categories)
+    return tuple(section for section in sections if section)
 
 
 def balance_type_sequence(
