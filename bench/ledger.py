@@ -158,6 +158,8 @@ async def main() -> None:
     ap.add_argument("--warmup", type=float, default=3.0)
     ap.add_argument("--db", type=Path, default=None, help="reuse a seeded database file")
     ap.add_argument("--single", type=int, default=300, help="single calls of each kind")
+    ap.add_argument("--max-batch", type=int, default=256,
+                    help="most commands per group-commit transaction")
     ap.add_argument("--switch-interval-ms", type=float, default=None,
                     help="sys.setswitchinterval for the run (default: Python's 5 ms)")
     args = ap.parse_args()
@@ -166,7 +168,8 @@ async def main() -> None:
 
     path = args.db or Path(tempfile.mkdtemp(prefix="selfcare-bench-")) / "ledger.db"
     fresh = not path.exists()
-    async with Ledger(SqliteStore(path, synchronous="FULL"), pin_pepper="bench") as ledger:
+    async with Ledger(SqliteStore(path, synchronous="FULL"), pin_pepper="bench",
+                      max_batch=args.max_batch) as ledger:
         await measure(ledger, args, path, fresh)
 
 

@@ -74,7 +74,7 @@ def read_accounts(conn: sqlite3.Connection, cache: CatalogCache, msisdns: Sequen
         found = conn.execute(
             f"SELECT account_id FROM subscribers WHERE msisdn IN "
             f"({rows.placeholders(len(msisdns))})", tuple(msisdns)).fetchall()
-        load_accounts(conn, book, sorted({r[0] for r in found}))
+        load_accounts(conn, book, sorted({r[0] for r in found}), now)
         return book
     finally:
         conn.execute("COMMIT")
@@ -107,17 +107,28 @@ def load(conn: sqlite3.Connection, book: Book, needs: Needs, now: EpochSeconds) 
             f"voucher_batches b ON b.id = v.batch_id WHERE v.pin_hash IN "
             f"({rows.placeholders(len(needs.pin_hashes))})", needs.pin_hashes).fetchall()
         book.vouchers.update(rows.voucher_from_row(r) for r in found)
+    due: list[int] = []
     if needs.due_accounts:
-        account_ids.update(due_accounts(conn, book, now, needs.due_accounts))
-    load_accounts(conn, book, sorted(account_ids))
+        due = due_accounts(conn, book, now, needs.due_accounts)
+        account_ids.update(due)
+    load_accounts(conn, book, sorted(account_ids), now)
+    if due:
+        # Housekeeping ends lapsed reservations, which the account load leaves out.
+        lapsed = conn.execute(
+            f"SELECT {rows.RESERVATION_COLS} FROM reservations WHERE account_id IN "
+            f"({rows.placeholders(len(due))}) AND state = 'open' AND expires_at <= ?",
+            (*due, now)).fetchall()
+        for r in map(rows.reservation_from_row, lapsed):
+            book.accounts[r.account_id].reservations[r.id] = r
+            book.reservation_owner[r.id] = r.account_id
     if needs.reservation_ids:
-        # Closed reservations too, so that a late commit or release hears 'closed' (and in
-        # which state), exactly as it would had it come in the same batch.
-        closed = conn.execute(
+        # Named reservations in any state (closed, or open but lapsed), so that a late commit
+        # or release hears 'expired' or 'closed' exactly as it would in the same batch.
+        named = conn.execute(
             f"SELECT {rows.RESERVATION_COLS} FROM reservations WHERE id IN "
-            f"({rows.placeholders(len(needs.reservation_ids))}) AND state != 'open'",
+            f"({rows.placeholders(len(needs.reservation_ids))})",
             needs.reservation_ids).fetchall()
-        for r in map(rows.reservation_from_row, closed):
+        for r in map(rows.reservation_from_row, named):
             book.accounts[r.account_id].reservations[r.id] = r
             book.reservation_owner[r.id] = r.account_id
     providers = {a.provider_id for a in book.accounts.values()}
@@ -139,14 +150,17 @@ def due_accounts(conn: sqlite3.Connection, book: Book, now: EpochSeconds, limit:
         "LIMIT ?", (now, now + warn_s, now, limit))]
 
 
-def load_accounts(conn: sqlite3.Connection, book: Book, ids: Sequence[int]) -> None:
+def load_accounts(conn: sqlite3.Connection, book: Book, ids: Sequence[int],
+                  now: EpochSeconds) -> None:
+    """The accounts with their subscribers, balances, buckets and the reservations that still
+    hold value (open and unexpired: a lapsed one holds nothing until housekeeping ends it)."""
     if not ids:
         return
     marks = rows.placeholders(len(ids))
     params = tuple(ids)
 
-    def select(sql: str) -> list[rows.Row]:
-        return conn.execute(sql.format(marks=marks), params).fetchall()
+    def select(sql: str, *extra: object) -> list[rows.Row]:
+        return conn.execute(sql.format(marks=marks), (*params, *extra)).fetchall()
 
     rows.attach(
         book,
@@ -160,7 +174,7 @@ def load_accounts(conn: sqlite3.Connection, book: Book, ids: Sequence[int]) -> N
             f"SELECT {rows.BUCKET_COLS} FROM buckets WHERE account_id IN ({{marks}})")),
         map(rows.reservation_from_row, select(
             f"SELECT {rows.RESERVATION_COLS} FROM reservations WHERE account_id IN "
-            "({marks}) AND state = 'open'")),
+            "({marks}) AND state = 'open' AND expires_at > ?", now)),
     )
 
 
