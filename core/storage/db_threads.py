@@ -21,7 +21,8 @@ T = TypeVar("T")
 
 
 def open_connection(path: Path, *, synchronous: str, busy_timeout_ms: int,
-                    check_same_thread: bool = True) -> sqlite3.Connection:
+                    check_same_thread: bool = True, autocheckpoint: bool = True
+                    ) -> sqlite3.Connection:
     conn = sqlite3.connect(path, isolation_level=None, check_same_thread=check_same_thread)
     conn.execute("PRAGMA journal_mode=WAL")
     conn.execute(f"PRAGMA synchronous={synchronous}")
@@ -31,6 +32,10 @@ def open_connection(path: Path, *, synchronous: str, busy_timeout_ms: int,
     # the file (256 MiB) so loads do not pay a read() call per page.
     conn.execute("PRAGMA cache_size=-65536")
     conn.execute("PRAGMA mmap_size=268435456")
+    if not autocheckpoint:
+        # Checkpoints copy WAL pages into the database file and fsync it: done in a writer's
+        # COMMIT they stall every caller of that batch. A Checkpointer thread does them.
+        conn.execute("PRAGMA wal_autocheckpoint=0")
     return conn
 
 
@@ -39,8 +44,9 @@ class DbThreads:
     ``fn(connection, ...)`` on one of them."""
 
     def __init__(self, path: Path, *, name: str, workers: int = 1, synchronous: str = "FULL",
-                 busy_timeout_ms: int = 5000) -> None:
+                 busy_timeout_ms: int = 5000, autocheckpoint: bool = True) -> None:
         self._path = path
+        self._autocheckpoint = autocheckpoint
         self._synchronous = synchronous
         self._busy_timeout_ms = busy_timeout_ms
         self._local = threading.local()
@@ -53,7 +59,8 @@ class DbThreads:
         # check_same_thread=False only so close() can run after the workers have stopped;
         # while they run, each connection is used by its own thread alone.
         conn = open_connection(self._path, synchronous=self._synchronous,
-                               busy_timeout_ms=self._busy_timeout_ms, check_same_thread=False)
+                               busy_timeout_ms=self._busy_timeout_ms, check_same_thread=False,
+                               autocheckpoint=self._autocheckpoint)
         self._local.conn = conn
         with self._lock:
             self._connections.append(conn)
@@ -74,3 +81,36 @@ class DbThreads:
             for conn in self._connections:
                 conn.close()
             self._connections.clear()
+
+
+class Checkpointer:
+    """Keeps the WAL short without stalling writers: a thread of its own that runs a PASSIVE
+    checkpoint every ``interval_s`` (PASSIVE copies what it can and never waits for, or
+    blocks, a writer), and truncates the WAL when the store closes."""
+
+    def __init__(self, path: Path, *, synchronous: str, busy_timeout_ms: int,
+                 interval_s: float = 0.5) -> None:
+        self._path = path
+        self._synchronous = synchronous
+        self._busy_timeout_ms = busy_timeout_ms
+        self._interval_s = interval_s
+        self._stop = threading.Event()
+        self._thread = threading.Thread(target=self._run, name="ledger-checkpointer",
+                                        daemon=True)
+
+    def start(self) -> None:
+        self._thread.start()
+
+    def _run(self) -> None:
+        conn = open_connection(self._path, synchronous=self._synchronous,
+                               busy_timeout_ms=self._busy_timeout_ms, autocheckpoint=False)
+        try:
+            while not self._stop.wait(self._interval_s):
+                conn.execute("PRAGMA wal_checkpoint(PASSIVE)").fetchone()
+            conn.execute("PRAGMA wal_checkpoint(TRUNCATE)").fetchone()
+        finally:
+            conn.close()
+
+    def stop(self) -> None:
+        self._stop.set()
+        self._thread.join()

@@ -23,7 +23,7 @@ from core.catalog import Catalog
 from core.clock import EpochSeconds
 from core.executor import Needs, StoredOutcome
 from core.storage import sqlite_batch
-from core.storage.db_threads import DbThreads
+from core.storage.db_threads import Checkpointer, DbThreads
 from core.storage.schema import MIGRATIONS
 
 T = TypeVar("T")
@@ -71,6 +71,7 @@ class SqliteStore:
         self._admin: aiosqlite.Connection | None = None
         self._writer: DbThreads | None = None
         self._reader: DbThreads | None = None
+        self._checkpointer: Checkpointer | None = None
         self._cache = sqlite_batch.CatalogCache()
         self._write_lock = asyncio.Lock()  # batch writer and admin writes take turns
         self._admin_lock = asyncio.Lock()  # the admin connection runs one transaction at once
@@ -81,15 +82,21 @@ class SqliteStore:
         await migrate(self._admin)
         self._writer = DbThreads(self.path, name="ledger-writer", workers=1,
                                  synchronous=self.synchronous,
-                                 busy_timeout_ms=self.busy_timeout_ms)
+                                 busy_timeout_ms=self.busy_timeout_ms, autocheckpoint=False)
         self._reader = DbThreads(self.path, name="ledger-reader", workers=self.readers,
                                  synchronous=self.synchronous,
                                  busy_timeout_ms=self.busy_timeout_ms)
+        self._checkpointer = Checkpointer(self.path, synchronous=self.synchronous,
+                                          busy_timeout_ms=self.busy_timeout_ms)
+        self._checkpointer.start()
 
     async def close(self) -> None:
         for threads in (self._writer, self._reader):
             if threads is not None:
                 await asyncio.to_thread(threads.close)
+        if self._checkpointer is not None:
+            await asyncio.to_thread(self._checkpointer.stop)
+            self._checkpointer = None
         if self._admin is not None:
             await self._admin.close()
         self._admin = self._writer = self._reader = None
