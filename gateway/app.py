@@ -11,9 +11,12 @@ from collections.abc import AsyncIterator
 from aiohttp import web
 
 from core import commands as c
-from gateway.keys import LEDGER, SETTINGS
+from gateway.channels import Channels, setup_channels
+from gateway.keys import LEDGER, SESSIONS, SETTINGS
 from gateway.ledger_factory import build_ledger
+from gateway.sessions import Clock
 from gateway.settings import Settings
+from gateway.tmf import setup_tmf
 from gateway.wallet_json import wallet_json
 
 log = logging.getLogger(__name__)
@@ -54,7 +57,12 @@ async def readyz(request: web.Request) -> web.Response:
         await ledger.store.query("SELECT 1")
     except Exception as exc:
         return web.json_response({"status": "not ready", "ledger": str(exc)}, status=503)
-    return web.json_response({"status": "ready", "ledger": "ok"})
+    try:
+        await request.app[SESSIONS].ping()
+    except Exception as exc:  # Redis down: no USSD session can go on
+        return web.json_response({"status": "not ready", "ledger": "ok", "sessions": str(exc)},
+                                 status=503)
+    return web.json_response({"status": "ready", "ledger": "ok", "sessions": "ok"})
 
 
 async def wallet_view(request: web.Request) -> web.Response:
@@ -65,11 +73,16 @@ async def wallet_view(request: web.Request) -> web.Response:
     return web.json_response(wallet_json(wallet))
 
 
-def create_app(settings: Settings) -> web.Application:
+def create_app(settings: Settings, *, clock: Clock | None = None,
+               channels: Channels | None = None) -> web.Application:
+    """``clock`` (the in-memory session TTL's) and ``channels`` (instead of building them from
+    the ledger's catalog at start-up) are for tests."""
     app = web.Application()
     app[SETTINGS] = settings
     app.cleanup_ctx.append(_ledger_ctx)
     app.router.add_get("/healthz", healthz)
     app.router.add_get("/readyz", readyz)
     app.router.add_get("/api/v1/wallets/{msisdn}", wallet_view)
+    setup_channels(app, clock=clock, channels=channels)  # USSD over HTTP, IVR, /metrics
+    setup_tmf(app)  # TMF654 API at settings.tmf.base_path, with its event delivery
     return app

@@ -24,8 +24,10 @@ from core.check import check_ledger
 from core.msisdn import InvalidMsisdn
 from core.seed import read_seed, seed
 from core.service import Ledger, LedgerAdmin
+from gateway import channels_cli
 from gateway.ledger_factory import build_ledger
 from gateway.settings import Settings, SettingsError, load_settings
+from gateway.tmf import cli as tmf_cli
 from gateway.wallet_json import iso, wallet_json
 
 DEMO_SEED = Path(__file__).resolve().parent.parent / "config" / "ledger" / "demo.toml"
@@ -94,6 +96,8 @@ def _parser() -> argparse.ArgumentParser:
     lsub.add_parser("check", parents=[common], help="verify every invariant")
     lh = lsub.add_parser("housekeeping", parents=[common], help="expire, reset, warn")
     lh.add_argument("--limit", type=int, default=1000)
+    tmf_cli.register(sub, common)
+    channels_cli.add_parsers(sub, common)  # dial, ivr: clients of a running gateway
     return p
 
 
@@ -108,6 +112,10 @@ def main(argv: Sequence[str] | None = None) -> int:
         from gateway.server import serve
 
         return serve(settings)
+    if args.command == "dial":
+        return channels_cli.dial(settings, args)
+    if args.command == "ivr":
+        return channels_cli.ivr(settings, args)
     handler = COMMANDS[(args.command, getattr(args, "action", None))]
     try:
         return asyncio.run(_with_ledger(settings, handler, args))
@@ -290,3 +298,4 @@ COMMANDS: dict[tuple[str, str | None], Handler] = {
     ("ledger", "check"): ledger_check,
     ("ledger", "housekeeping"): ledger_housekeeping,
 }
+COMMANDS.update(tmf_cli.COMMANDS)  # selfcare tokens create|list|revoke

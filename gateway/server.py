@@ -1,18 +1,46 @@
-"""``selfcare serve``: logging, the app, graceful shutdown."""
+"""``selfcare serve``: logging, the app, graceful shutdown.
+
+Logs are structured: with ``[logging] json = true`` one JSON object per line holding the
+record's message and the fields handlers pass as ``extra`` (session, step, operation,
+status, ...); otherwise plain text. No handler logs a voucher PIN, a raw USSD ``text`` (it may
+hold one) or a secret.
+"""
 
 from __future__ import annotations
 
+import json
 import logging
+import sys
 
 from aiohttp import web
 
 from gateway.app import create_app
+from gateway.channels import ChannelConfigError
 from gateway.settings import Settings
+
+# Attributes every LogRecord has; anything else on a record came from ``extra``.
+_STANDARD = frozenset(logging.makeLogRecord({}).__dict__) | {"message", "asctime"}
+
+
+class JsonFormatter(logging.Formatter):
+    def format(self, record: logging.LogRecord) -> str:
+        entry: dict[str, object] = {
+            "ts": self.formatTime(record, "%Y-%m-%dT%H:%M:%S"), "level": record.levelname,
+            "logger": record.name, "message": record.getMessage(),
+        }
+        entry.update((k, v) for k, v in record.__dict__.items() if k not in _STANDARD)
+        if record.exc_info:
+            entry["exception"] = self.formatException(record.exc_info)
+        return json.dumps(entry, default=str, ensure_ascii=False)
 
 
 def configure_logging(settings: Settings) -> None:
-    logging.basicConfig(level=settings.logging.level.value,
-                        format="%(asctime)s %(levelname)s %(name)s %(message)s")
+    handler = logging.StreamHandler()
+    if settings.logging.json:
+        handler.setFormatter(JsonFormatter())
+    else:
+        handler.setFormatter(logging.Formatter("%(asctime)s %(levelname)s %(name)s %(message)s"))
+    logging.basicConfig(level=settings.logging.level.value, handlers=[handler], force=True)
     # smpplib logs whole PDUs (bind passwords, PINs) at DEBUG: never let them through.
     logging.getLogger("smpplib").setLevel(logging.WARNING)
 
@@ -22,6 +50,10 @@ def serve(settings: Settings) -> int:
     if not settings.security.auth_enabled:
         logging.getLogger(__name__).warning(
             "callback authentication is OFF (demo configuration): do not expose this gateway")
-    web.run_app(create_app(settings), host=settings.http.host, port=settings.http.port,
-                shutdown_timeout=settings.http.shutdown_timeout_s, access_log=None)
+    try:
+        web.run_app(create_app(settings), host=settings.http.host, port=settings.http.port,
+                    shutdown_timeout=settings.http.shutdown_timeout_s, access_log=None)
+    except ChannelConfigError as exc:
+        print(f"selfcare: configuration error: {exc}", file=sys.stderr)
+        return 2
     return 0

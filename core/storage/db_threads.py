@@ -86,7 +86,9 @@ class DbThreads:
 class Checkpointer:
     """Keeps the WAL short without stalling writers: a thread of its own that runs a PASSIVE
     checkpoint every ``interval_s`` (PASSIVE copies what it can and never waits for, or
-    blocks, a writer), and truncates the WAL when the store closes."""
+    blocks, a writer), and a last one when the store closes. Not TRUNCATE at close: that
+    waits out the busy timeout while any other connection (another process) reads; SQLite
+    checkpoints and removes the WAL itself when the last connection closes."""
 
     def __init__(self, path: Path, *, synchronous: str, busy_timeout_ms: int,
                  interval_s: float = 0.5) -> None:
@@ -107,7 +109,7 @@ class Checkpointer:
         try:
             while not self._stop.wait(self._interval_s):
                 conn.execute("PRAGMA wal_checkpoint(PASSIVE)").fetchone()
-            conn.execute("PRAGMA wal_checkpoint(TRUNCATE)").fetchone()
+            conn.execute("PRAGMA wal_checkpoint(PASSIVE)").fetchone()
         finally:
             conn.close()
 

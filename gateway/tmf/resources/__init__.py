@@ -1,0 +1,1 @@
+"""TMF654 resources: one module per resource, each with ``routes()``."""
