@@ -45,20 +45,30 @@ def _path(provider: Provider, cascade: str | None, balance_type: str | None
     return path
 
 
-def charge(book: Book, cmd: Charge) -> Outcome:
-    """Order: amount, subscriber, path, wallet state, spending limit, funds."""
-    if not valid_amount(cmd.amount):
-        return fail(Status.INVALID_AMOUNT, field="amount")
-    account = book.account_of(cmd.msisdn)
+def _spender(book: Book, msisdn: str, cascade: str | None, balance_type: str | None
+             ) -> tuple[Account, Provider, tuple[BalanceType, ...]] | Outcome:
+    """The checks every debit starts with, in order: subscriber, path, wallet state."""
+    account = book.account_of(msisdn)
     if account is None:
-        return fail(Status.UNKNOWN_SUBSCRIBER, msisdn=cmd.msisdn)
+        return fail(Status.UNKNOWN_SUBSCRIBER, msisdn=msisdn)
     provider = book.provider(account)
-    path = _path(provider, cmd.cascade, cmd.balance_type)
+    path = _path(provider, cascade, balance_type)
     if isinstance(path, Outcome):
         return path
     state_error = spend_state_error(book, account)
     if state_error is not None:
         return state_error
+    return account, provider, path
+
+
+def charge(book: Book, cmd: Charge) -> Outcome:
+    """Order: amount, subscriber, path, wallet state, spending limit, funds."""
+    if not valid_amount(cmd.amount):
+        return fail(Status.INVALID_AMOUNT, field="amount")
+    spender = _spender(book, cmd.msisdn, cmd.cascade, cmd.balance_type)
+    if isinstance(spender, Outcome):
+        return spender
+    account, provider, path = spender
     sub = book.subscribers.get(cmd.msisdn)
     limit = spending_headroom(book, account, sub)
     if limit is not None and limit < cmd.amount:
@@ -89,16 +99,10 @@ def reserve(book: Book, cmd: Reserve) -> Outcome:
         return fail(Status.INVALID_AMOUNT, field="amount")
     if not valid_amount(cmd.ttl_s):
         return fail(Status.INVALID_AMOUNT, field="ttl_s")
-    account = book.account_of(cmd.msisdn)
-    if account is None:
-        return fail(Status.UNKNOWN_SUBSCRIBER, msisdn=cmd.msisdn)
-    provider = book.provider(account)
-    path = _path(provider, cmd.cascade, cmd.balance_type)
-    if isinstance(path, Outcome):
-        return path
-    state_error = spend_state_error(book, account)
-    if state_error is not None:
-        return state_error
+    spender = _spender(book, cmd.msisdn, cmd.cascade, cmd.balance_type)
+    if isinstance(spender, Outcome):
+        return spender
+    account, _provider, path = spender
     outcome = _open_reservation(book, account, cmd.msisdn, cmd.session_id,
                                 tuple(bt.id for bt in path), cmd.amount, cmd.ttl_s,
                                 key=cmd.key, channel=cmd.channel)
