@@ -54,14 +54,27 @@ class Ledger:
         self.max_batch = max_batch
         self._queue: asyncio.Queue[_Pending] = asyncio.Queue()
         self._writer: asyncio.Task[None] | None = None
+        self._inquiries: asyncio.Queue[tuple[str, asyncio.Future[WalletSnapshot | None]]] = (
+            asyncio.Queue())
+        self._readers: list[asyncio.Task[None]] = []
+        self.read_batches = 0  # for benchmarks and metrics: how well inquiries gather
         self.batches = 0  # for benchmarks and metrics: how well group commit gathers
         self.batched_commands = 0
 
     async def open(self) -> None:
         await self.store.open()
         self._writer = asyncio.create_task(self._write_loop(), name="ledger-writer")
+        # One gathering task per reader thread: while one waits on its thread, the other
+        # collects the next inquiries.
+        self._readers = [asyncio.create_task(self._read_loop(), name=f"ledger-reader-{n}")
+                         for n in range(self.store.readers)]
 
     async def close(self) -> None:
+        for reader in self._readers:
+            reader.cancel()
+            with contextlib.suppress(asyncio.CancelledError):
+                await reader
+        self._readers = []
         if self._writer is not None:
             await self._queue.join()  # finish what callers are waiting for
             self._writer.cancel()
@@ -101,8 +114,33 @@ class Ledger:
             number = self.msisdn(msisdn)
         except InvalidMsisdn:
             return None
-        book = await self.store.read_accounts([number], self.clock())
-        return wallet_snapshot(book, number)
+        if not self._readers:
+            raise RuntimeError("ledger is not open")
+        future: asyncio.Future[WalletSnapshot | None] = (
+            asyncio.get_running_loop().create_future())
+        self._inquiries.put_nowait((number, future))
+        return await future
+
+    async def _read_loop(self) -> None:
+        """Inquiries waiting together share one thread hop and one snapshot (as writes share
+        one transaction): under load a USSD gateway asks for many balances at once."""
+        while True:
+            batch = [await self._inquiries.get()]
+            await asyncio.sleep(0)  # let the other callers that are ready ask too
+            while len(batch) < self.max_batch and not self._inquiries.empty():
+                batch.append(self._inquiries.get_nowait())
+            self.read_batches += 1
+            try:
+                book = await self.store.read_accounts(
+                    list(dict.fromkeys(number for number, _ in batch)), self.clock())
+            except Exception as exc:  # the callers get the error; the loop goes on
+                for _, future in batch:
+                    if not future.done():
+                        future.set_exception(exc)
+                continue
+            for number, future in batch:
+                if not future.done():
+                    future.set_result(wallet_snapshot(book, number))
 
     # -- the write path --------------------------------------------------------------------
     async def execute(self, command: c.Command) -> Outcome:
