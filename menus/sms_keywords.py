@@ -50,7 +50,7 @@ class Command(StrEnum):
 
 @dataclass(frozen=True, slots=True)
 class Balance:
-    pass
+    """BAL: the subscriber asks for the balance summary (no arguments)."""
 
 
 @dataclass(frozen=True, slots=True)

@@ -172,20 +172,32 @@ def _commit(book: Book, account: Account, reservation: Reservation, used: int,
     record_spend(book.subscribers.get(reservation.msisdn), used)
 
 
+def _commit_named(book: Book, reservation_id: int, used: int, *, key: str, channel: str
+                  ) -> tuple[Account, Reservation] | Outcome:
+    """Find the reservation (unknown, closed, expired), check ``used`` fits, commit it as one
+    operation: what a plain commit and a usage report both begin with."""
+    found = _find(book, reservation_id)
+    if isinstance(found, Outcome):
+        return found
+    account, reservation = found
+    if used > reservation.amount:
+        return fail(Status.COMMIT_EXCEEDS_RESERVED, reserved=reservation.amount)
+    op = book.begin("commit", key=key, channel=channel, provider_id=account.provider_id,
+                    msisdn=reservation.msisdn)
+    _commit(book, account, reservation, used, op)
+    book.finish(op, Status.OK, {"reservation_id": reservation.id, "used": used})
+    return account, reservation
+
+
 def commit_reservation(book: Book, cmd: CommitReservation) -> Outcome:
     """Order: used amount, reservation (unknown, closed, expired), used within reserved."""
     if not isinstance(cmd.used, int) or isinstance(cmd.used, bool) or cmd.used < 0:
         return fail(Status.INVALID_AMOUNT, field="used")
-    found = _find(book, cmd.reservation_id)
-    if isinstance(found, Outcome):
-        return found
-    account, reservation = found
-    if cmd.used > reservation.amount:
-        return fail(Status.COMMIT_EXCEEDS_RESERVED, reserved=reservation.amount)
-    op = book.begin("commit", key=cmd.key, channel=cmd.channel,
-                    provider_id=account.provider_id, msisdn=reservation.msisdn)
-    _commit(book, account, reservation, cmd.used, op)
-    book.finish(op, Status.OK, {"reservation_id": reservation.id, "used": cmd.used})
+    committed = _commit_named(book, cmd.reservation_id, cmd.used, key=cmd.key,
+                              channel=cmd.channel)
+    if isinstance(committed, Outcome):
+        return committed
+    _account, reservation = committed
     return ok(reservation_id=reservation.id, used=cmd.used,
               returned=reservation.amount - cmd.used)
 
@@ -213,16 +225,11 @@ def report_usage(book: Book, cmd: ReportUsage) -> Outcome:
         return fail(Status.INVALID_AMOUNT, field="reserve_next")
     if not valid_amount(cmd.ttl_s):
         return fail(Status.INVALID_AMOUNT, field="ttl_s")
-    found = _find(book, cmd.reservation_id)
-    if isinstance(found, Outcome):
-        return found
-    account, reservation = found
-    if cmd.used > reservation.amount:
-        return fail(Status.COMMIT_EXCEEDS_RESERVED, reserved=reservation.amount)
-    op = book.begin("commit", key=cmd.key, channel=cmd.channel,
-                    provider_id=account.provider_id, msisdn=reservation.msisdn)
-    _commit(book, account, reservation, cmd.used, op)
-    book.finish(op, Status.OK, {"reservation_id": reservation.id, "used": cmd.used})
+    committed = _commit_named(book, cmd.reservation_id, cmd.used, key=cmd.key,
+                              channel=cmd.channel)
+    if isinstance(committed, Outcome):
+        return committed
+    account, reservation = committed
     granted, next_id, next_status = 0, None, Status.OK
     if cmd.reserve_next:
         state_error = spend_state_error(book, account)
