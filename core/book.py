@@ -7,11 +7,11 @@ replays to the balances. Handlers check their rules first and only then call the
 
 from __future__ import annotations
 
-import json
 from collections.abc import Iterable
 from dataclasses import dataclass, field
 from typing import Any
 
+from core import json_text
 from core.balance_types import BalanceType, Category
 from core.catalog import Catalog, Provider
 from core.clock import DAY_S, EpochSeconds
@@ -94,7 +94,7 @@ class Book:
         self.operations.append(
             Operation(
                 op.id, self.now, op.kind, op.key, op.channel, status, op.provider_id, op.msisdn,
-                json.dumps(detail or {}),
+                json_text.dumps(detail or {}),
             )
         )
 
@@ -353,7 +353,7 @@ class Book:
              dedup_key: str) -> None:
         """Queue a notification in the same transaction as the change that caused it."""
         self.outbox.append(OutboxEvent(self.now, kind, msisdn, account.id,
-                                       json.dumps(payload), dedup_key))
+                                       json_text.dumps(payload), dedup_key))
 
     def create_balances(self, op: OpContext, account: Account,
                         types: Iterable[BalanceType]) -> None:

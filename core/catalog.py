@@ -77,6 +77,8 @@ class Provider:
                                            compare=False)
     _expenditure: tuple[BalanceType, ...] = field(default=(), init=False, repr=False,
                                                   compare=False)
+    _paths: dict[tuple[str | None, str | None], tuple[BalanceType, ...] | None] = field(
+        default_factory=dict, init=False, repr=False, compare=False)
 
     def __post_init__(self) -> None:
         self._by_name.update((t.name, t) for t in self.balance_types)
@@ -111,7 +113,19 @@ class Provider:
         self, cascade: str | None, balance_type: str | None
     ) -> tuple[BalanceType, ...] | None:
         """The balance types a debit draws on, in order: a named cascade, one named type, or
-        the 'default' cascade (falling back to the default cash type). None if unknown."""
+        the 'default' cascade (falling back to the default cash type). None if unknown.
+        Remembered per (cascade, type): every charge and reservation asks."""
+        key = (cascade, balance_type)
+        if key in self._paths:
+            return self._paths[key]
+        path = self._resolve_path(cascade, balance_type)
+        if len(self._paths) < 256:  # names come from callers: keep the memo bounded
+            self._paths[key] = path
+        return path
+
+    def _resolve_path(
+        self, cascade: str | None, balance_type: str | None
+    ) -> tuple[BalanceType, ...] | None:
         if balance_type is not None:
             bt = self.type_named(balance_type)
             return (bt,) if bt is not None else None

@@ -13,6 +13,7 @@ from dataclasses import dataclass
 from typing import Any
 
 from core import commands as c
+from core import json_text
 from core.book import Book
 from core.handlers import charging, housekeeping, products, transfers, vouchers, wallets
 from core.outcomes import Outcome, Status, fail
@@ -102,7 +103,7 @@ def run_batch(
         outcome = HANDLERS[type(cmd)](book, cmd)
         if book.open_ops:
             book.finish_open(outcome.status.value, dict(outcome.data))
-        record = StoredOutcome(fingerprint, json.dumps(outcome.to_json()))
+        record = StoredOutcome(fingerprint, json_text.dumps(outcome.to_json()))
         new[cmd.key] = record
         book.idempotency[cmd.key] = (record.fingerprint, record.outcome)
         outcomes.append(outcome)

@@ -48,6 +48,8 @@ class Bucket:
     new: bool = False
     dirty: bool = False
     gone: bool = False
+    # The expiry as loaded: storage rewrites the expiry index entry only when it changed.
+    stored_expires_at: EpochSeconds | None = None
 
     def live(self, now: EpochSeconds) -> bool:
         return not self.gone and (self.expires_at is None or self.expires_at > now)

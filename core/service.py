@@ -20,12 +20,11 @@ from core import commands as c
 from core.accumulated import USAGE_OPERATIONS, AccumulatedBalance, accumulate, cycle_bounds
 from core.catalog_codec import CatalogError
 from core.clock import EpochSeconds
-from core.executor import merge, needs, run_batch
 from core.inquiry import wallet_snapshot
 from core.msisdn import InvalidMsisdn, normalize
 from core.outcomes import Outcome, Status, fail
 from core.pins import new_pin, pin_hash
-from core.snapshots import WalletSnapshot
+from core.snapshots import SubscriberInfo, WalletSnapshot
 from core.storage import vouchers as voucher_store
 from core.storage.catalog_store import save_provider
 from core.storage.sqlite import SqliteStore
@@ -44,6 +43,11 @@ class _Pending:
         default_factory=lambda: asyncio.get_running_loop().create_future())
 
 
+# (E.164 number, whole wallet wanted?, the caller's future): a WalletSnapshot or a
+# SubscriberInfo (or None) when whole is True or False.
+_Inquiry = tuple[str, bool, "asyncio.Future[Any]"]
+
+
 class Ledger:
     def __init__(self, store: SqliteStore, *, pin_pepper: str, default_region: str = "KE",
                  clock: Callable[[], EpochSeconds] = wall_clock, max_batch: int = 256) -> None:
@@ -54,8 +58,7 @@ class Ledger:
         self.max_batch = max_batch
         self._queue: asyncio.Queue[_Pending] = asyncio.Queue()
         self._writer: asyncio.Task[None] | None = None
-        self._inquiries: asyncio.Queue[tuple[str, asyncio.Future[WalletSnapshot | None]]] = (
-            asyncio.Queue())
+        self._inquiries: asyncio.Queue[_Inquiry] = asyncio.Queue()
         self._readers: list[asyncio.Task[None]] = []
         self.read_batches = 0  # for benchmarks and metrics: how well inquiries gather
         self.batches = 0  # for benchmarks and metrics: how well group commit gathers
@@ -110,15 +113,25 @@ class Ledger:
 
     async def wallet(self, msisdn: str) -> WalletSnapshot | None:
         """Inquiry: balances, buckets, expiry dates, reservations. None if unknown."""
+        found: WalletSnapshot | None = await self._inquire(msisdn, whole=True)
+        return found
+
+    async def subscriber(self, msisdn: str) -> SubscriberInfo | None:
+        """Who ``msisdn`` is (account, language, wallet state and type) without its balances:
+        one joined row, for the steps that only need to know the subscriber exists and how
+        to answer them. None if unknown or not a valid number."""
+        found: SubscriberInfo | None = await self._inquire(msisdn, whole=False)
+        return found
+
+    async def _inquire(self, msisdn: str, *, whole: bool) -> Any:
         try:
             number = self.msisdn(msisdn)
         except InvalidMsisdn:
             return None
         if not self._readers:
             raise RuntimeError("ledger is not open")
-        future: asyncio.Future[WalletSnapshot | None] = (
-            asyncio.get_running_loop().create_future())
-        self._inquiries.put_nowait((number, future))
+        future: asyncio.Future[Any] = asyncio.get_running_loop().create_future()
+        self._inquiries.put_nowait((number, whole, future))
         return await future
 
     async def _read_loop(self) -> None:
@@ -131,16 +144,19 @@ class Ledger:
                 batch.append(self._inquiries.get_nowait())
             self.read_batches += 1
             try:
-                book = await self.store.read_accounts(
-                    list(dict.fromkeys(number for number, _ in batch)), self.clock())
+                book, infos = await self.store.read_batch(
+                    list(dict.fromkeys(n for n, whole, _ in batch if whole)),
+                    list(dict.fromkeys(n for n, whole, _ in batch if not whole)),
+                    self.clock())
             except Exception as exc:  # the callers get the error; the loop goes on
-                for _, future in batch:
+                for _, _, future in batch:
                     if not future.done():
                         future.set_exception(exc)
                 continue
-            for number, future in batch:
+            for number, whole, future in batch:
                 if not future.done():
-                    future.set_result(wallet_snapshot(book, number))
+                    future.set_result(wallet_snapshot(book, number) if whole
+                                      else infos.get(number))
 
     # -- the write path --------------------------------------------------------------------
     async def execute(self, command: c.Command) -> Outcome:
@@ -189,9 +205,7 @@ class Ledger:
         cmds = [p.command for p in batch]
         self.batches += 1
         self.batched_commands += len(cmds)
-        return await self.store.write_batch(
-            merge([needs(cmd) for cmd in cmds]), [cmd.key for cmd in cmds], self.clock(),
-            lambda book, stored: run_batch(book, cmds, stored))
+        return await self.store.execute(cmds, self.clock())
 
 
 class LedgerAdmin:

@@ -65,3 +65,19 @@ class WalletSnapshot:
 
     def balance(self, type_name: str) -> BalanceSnapshot | None:
         return next((b for b in self.balances if b.balance_type.name == type_name), None)
+
+
+@dataclass(frozen=True, slots=True)
+class SubscriberInfo:
+    """Who a number is, without its balances: what a USSD dialogue's first step needs (is this
+    a subscriber, in which language do we answer, may the wallet be used). One indexed row
+    read instead of a whole wallet snapshot."""
+
+    msisdn: str
+    account_id: int
+    provider_id: int
+    language: str
+    wallet_type: str
+    wallet_state: WalletState  # as stored: an expired wallet still says active here
+    wallet_expires_at: EpochSeconds | None
+    is_owner: bool  # False for a number sharing someone else's wallet

@@ -1,7 +1,9 @@
 """The embedded SQLite store (WAL).
 
 Three ways in, each for its job:
-- the hot write path: one writer thread running whole group-commit batches (sqlite_batch);
+- the hot write path: one writer running whole group-commit batches (sqlite_batch), on a
+  thread of this process by default or, with ``writer="process"``, in a process of its own
+  (writer_process: a core of its own instead of a share of the GIL);
 - hot reads (inquiries): a small pool of reader threads, one snapshot per inquiry;
 - administration and ad-hoc queries (catalog saves, vouchers, exports, checks): aiosqlite.
 All writers take one asyncio lock per process, and SQLite's own lock (BEGIN IMMEDIATE with a
@@ -12,21 +14,29 @@ from __future__ import annotations
 
 import asyncio
 import contextlib
+import logging
+import time
 from collections.abc import AsyncGenerator, AsyncIterator, Callable, Sequence
 from pathlib import Path
-from typing import Any, TypeVar
+from typing import Any, Literal, TypeVar
 
 import aiosqlite
 
+from core import commands as c
 from core.book import Book
 from core.catalog import Catalog
 from core.clock import EpochSeconds
 from core.executor import Needs, StoredOutcome
+from core.outcomes import Outcome
+from core.snapshots import SubscriberInfo
 from core.storage import sqlite_batch
 from core.storage.db_threads import Checkpointer, DbThreads
 from core.storage.schema import MIGRATIONS
+from core.storage.writer_process import WriterGone, WriterProcess
 
 T = TypeVar("T")
+log = logging.getLogger(__name__)
+WriterKind = Literal["process", "thread"]
 
 
 async def connect(path: Path, *, synchronous: str = "FULL", busy_timeout_ms: int = 5000
@@ -63,13 +73,18 @@ async def migrate(conn: aiosqlite.Connection) -> int:
 
 class SqliteStore:
     def __init__(self, path: Path, *, synchronous: str = "FULL", busy_timeout_ms: int = 5000,
-                 readers: int = 2) -> None:
+                 readers: int = 2, writer: WriterKind = "thread") -> None:
+        if writer not in ("process", "thread"):
+            raise ValueError(f"writer: 'process' or 'thread', got {writer!r}")
         self.path = path
         self.synchronous = synchronous.upper()
         self.busy_timeout_ms = busy_timeout_ms
         self.readers = readers
+        self.writer_kind: WriterKind = writer
         self._admin: aiosqlite.Connection | None = None
         self._writer: DbThreads | None = None
+        self._process: WriterProcess | None = None
+        self._thread_cpu_s = 0.0
         self._reader: DbThreads | None = None
         self._checkpointer: Checkpointer | None = None
         self._cache = sqlite_batch.CatalogCache()
@@ -80,6 +95,15 @@ class SqliteStore:
         self._admin = await connect(self.path, synchronous=self.synchronous,
                                     busy_timeout_ms=self.busy_timeout_ms)
         await migrate(self._admin)
+        if self.writer_kind == "process":
+            try:
+                self._process = await self._start_writer()
+            except BaseException:
+                await self._admin.close()
+                self._admin = None
+                raise
+        # With a writer process the thread still serves ``write_batch`` (tests and tools that
+        # hand it a function); it costs an idle thread and a connection.
         self._writer = DbThreads(self.path, name="ledger-writer", workers=1,
                                  synchronous=self.synchronous,
                                  busy_timeout_ms=self.busy_timeout_ms, autocheckpoint=False)
@@ -91,6 +115,9 @@ class SqliteStore:
         self._checkpointer.start()
 
     async def close(self) -> None:
+        if self._process is not None:
+            await self._process.stop()
+            self._process = None
         for threads in (self._writer, self._reader):
             if threads is not None:
                 await asyncio.to_thread(threads.close)
@@ -123,9 +150,58 @@ class SqliteStore:
             return await self._threads(self._writer).run(
                 sqlite_batch.write_batch, self._cache, needs, keys, now, work)
 
+    async def execute(self, cmds: Sequence[c.Command], now: EpochSeconds) -> list[Outcome]:
+        """Run ``cmds`` in order as one write transaction (group commit); their outcomes once
+        committed. If anything raises, nothing is written."""
+        async with self._write_lock:
+            if self._process is None:
+                return await self._threads(self._writer).run(self._execute_timed, cmds, now)
+            try:
+                return await self._process.execute(cmds, now)
+            except WriterGone:
+                # Killed or crashed: a new writer runs the batch again. Whatever of it the
+                # old one committed replays from its idempotency records, so nothing is
+                # applied twice; a second failure goes to the caller.
+                log.exception("ledger writer process %s ended; starting another",
+                              self._process.pid)
+                await self._process.stop()
+                self._process = await self._start_writer()
+                return await self._process.execute(cmds, now)
+
+    async def _start_writer(self) -> WriterProcess:
+        process = WriterProcess(self.path, synchronous=self.synchronous,
+                                busy_timeout_ms=self.busy_timeout_ms)
+        await process.start()
+        return process
+
+    def _execute_timed(self, conn: Any, cmds: Sequence[c.Command], now: EpochSeconds
+                       ) -> list[Outcome]:
+        started = time.thread_time()
+        try:
+            return sqlite_batch.execute_commands(conn, self._cache, cmds, now)
+        finally:
+            self._thread_cpu_s += time.thread_time() - started
+
+    @property
+    def writer_pid(self) -> int | None:
+        """The writer process's pid (None with a writer thread, or when closed)."""
+        return self._process.pid if self._process is not None else None
+
+    @property
+    def writer_cpu_s(self) -> float:
+        """CPU seconds the group-commit writer has spent (benchmarks judge changes by it: on
+        a shared machine wall-clock figures are noisy)."""
+        return self._process.cpu_s if self._process is not None else self._thread_cpu_s
+
     async def read_accounts(self, msisdns: Sequence[str], now: EpochSeconds) -> Book:
         return await self._threads(self._reader).run(
             sqlite_batch.read_accounts, self._cache, msisdns, now)
+
+    async def read_batch(self, wallets: Sequence[str], subscribers: Sequence[str],
+                         now: EpochSeconds) -> tuple[Book, dict[str, SubscriberInfo]]:
+        """Whole wallets and light subscriber rows in one reader-thread hop and snapshot."""
+        return await self._threads(self._reader).run(
+            sqlite_batch.read_batch, self._cache, wallets, subscribers, now)
 
     async def catalog(self) -> Catalog:
         """The catalog as committed now (reloaded when any process changed it)."""

@@ -26,6 +26,17 @@ def placeholders(n: int) -> str:
     return ",".join("?" * n)
 
 
+def in_list(values: Sequence[Any]) -> tuple[str, tuple[Any, ...]]:
+    """Placeholders and parameters for ``IN (...)``, padded to a power of two by repeating
+    the last value: a batch's lists vary in length, and with one SQL text per length SQLite
+    re-prepared every query of every batch (the statement cache holds 128)."""
+    if not values:
+        return "NULL", ()  # IN (NULL) matches nothing
+    size = 1 << (len(values) - 1).bit_length()
+    padded = tuple(values)
+    return placeholders(size), padded + padded[-1:] * (size - len(padded))
+
+
 ACCOUNT_COLS = ("id, provider_id, wallet_type, state, owner_msisdn, created_at, activated_at, "
                 "expires_at, recharge_locked_until")
 
@@ -39,6 +50,11 @@ def account_to_row(a: Account) -> Row:
             a.activated_at, a.expires_at, a.recharge_locked_until)
 
 
+def account_update_row(a: Account) -> Row:
+    """The parameters of update_sql("accounts", ACCOUNT_COLS, "id"): the id goes last."""
+    return (*account_to_row(a)[1:], a.id)
+
+
 SUBSCRIBER_COLS = "msisdn, account_id, language, spending_limit, spent, spent_period_end, is_owner"
 
 
@@ -49,6 +65,16 @@ def subscriber_from_row(r: Row) -> Subscriber:
 def subscriber_to_row(s: Subscriber) -> Row:
     return (s.msisdn, s.account_id, s.language, s.spending_limit, s.spent, s.spent_period_end,
             int(s.is_owner))
+
+
+# A subscriber never moves to another account: leaving account_id out keeps its index as is.
+SUBSCRIBER_UPDATE_SQL = ("UPDATE subscribers SET language = ?, spending_limit = ?, spent = ?, "
+                         "spent_period_end = ?, is_owner = ? WHERE msisdn = ?")
+
+
+def subscriber_update_row(s: Subscriber) -> Row:
+    return (s.language, s.spending_limit, s.spent, s.spent_period_end, int(s.is_owner),
+            s.msisdn)
 
 
 BALANCE_COLS = "account_id, type_id, credit_limit, quota_ref, thresholds_fired"
@@ -66,7 +92,8 @@ BUCKET_COLS = "id, account_id, type_id, value, expires_at, created_at, product, 
 
 
 def bucket_from_row(r: Row) -> Bucket:
-    return Bucket(r[0], r[1], r[2], r[3], r[4], r[5], r[6], bool(r[7]), bool(r[8]))
+    return Bucket(r[0], r[1], r[2], r[3], r[4], r[5], r[6], bool(r[7]), bool(r[8]),
+                  stored_expires_at=r[4])
 
 
 def bucket_to_row(b: Bucket) -> Row:
@@ -102,6 +129,16 @@ def reservation_to_row(r: Reservation) -> Row:
 def voucher_from_row(r: Row) -> tuple[str, Voucher]:
     """(pin_hash, voucher) from vouchers joined with their batch."""
     return r[0], Voucher(r[1], r[2], r[3], json.loads(r[4]), r[5], r[6], r[7], r[8])
+
+
+def insert_sql(table: str, cols: str) -> str:
+    return f"INSERT INTO {table} ({cols}) VALUES ({placeholders(len(cols.split(',')))})"
+
+
+def update_sql(table: str, cols: str, key: str) -> str:
+    """UPDATE of every column but ``key`` (a single column), which is the last parameter."""
+    names = [c.strip() for c in cols.split(",") if c.strip() != key]
+    return f"UPDATE {table} SET {', '.join(f'{n} = ?' for n in names)} WHERE {key} = ?"
 
 
 def upsert_sql(table: str, cols: str, key: str) -> str:
