@@ -27,6 +27,8 @@ extract: venv
 	$(BIN)/pybabel update -i translations/locale/messages.pot -d translations/locale \
 	  -D messages --no-wrap --ignore-obsolete --no-fuzzy-matching
 
+# The real peers of the tests (redis-server, the npm SMSC, Debian's chromium for tests/browser):
+# only `make test` needs them, so `make run` never installs a browser.
 peers:
 	./scripts/ensure-peers.sh
 

@@ -12,10 +12,15 @@ from aiohttp import web
 
 from core import commands as c
 from gateway.channels import Channels, setup_channels
+from gateway.console.setup import setup_console
 from gateway.keys import LEDGER, SESSIONS, SETTINGS
 from gateway.ledger_factory import build_ledger
+from gateway.notification_app import setup_notifications
 from gateway.sessions import Clock
 from gateway.settings import Settings
+from gateway.simulator import setup_simulator
+from gateway.smpp_app import setup_smpp, setup_sms, smpp_readiness
+from gateway.sms_http import setup_sms_http
 from gateway.tmf import setup_tmf
 from gateway.wallet_json import wallet_json
 
@@ -62,7 +67,13 @@ async def readyz(request: web.Request) -> web.Response:
     except Exception as exc:  # Redis down: no USSD session can go on
         return web.json_response({"status": "not ready", "ledger": "ok", "sessions": str(exc)},
                                  status=503)
-    return web.json_response({"status": "ready", "ledger": "ok", "sessions": "ok"})
+    body = {"status": "ready", "ledger": "ok", "sessions": "ok"}
+    smpp = smpp_readiness(request.app)  # only when [smpp] enabled
+    if smpp is not None:
+        body["smpp"] = smpp
+        if smpp != "bound":
+            return web.json_response({**body, "status": "not ready"}, status=503)
+    return web.json_response(body)
 
 
 async def wallet_view(request: web.Request) -> web.Response:
@@ -84,5 +95,11 @@ def create_app(settings: Settings, *, clock: Clock | None = None,
     app.router.add_get("/readyz", readyz)
     app.router.add_get("/api/v1/wallets/{msisdn}", wallet_view)
     setup_channels(app, clock=clock, channels=channels)  # USSD over HTTP, IVR, /metrics
+    setup_sms(app, clock=clock)  # SMS keyword commands (app[SMS]), whatever carries them
+    setup_smpp(app)  # the SMPP bind (app[SMPP_LINK]) when [smpp] enabled
+    setup_notifications(app)  # outbox -> SMS on the bind, when [smpp] and [notifications] on
     setup_tmf(app)  # TMF654 API at settings.tmf.base_path, with its event delivery
+    setup_sms_http(app)  # POST /sms/twilio: SMS keywords over HTTP (uses app[SMS])
+    setup_simulator(app)  # /simulator, when [simulator] enabled
+    setup_console(app)  # /console/: wallet management (after the channels: it reloads them)
     return app

@@ -9,12 +9,18 @@ reads a file or the catalog.
 The provider's files are found under ``[provider] config_dir``: ``translations/*.toml`` and
 ``plans/*.toml`` (the file that names the provider), ``menus/*.toml`` (every file, one per
 service code). A problem in any of them stops start-up with the file and the field.
+
+Translations and plans are read from the ledger database (table ``provider_documents``, edited
+in the console and shared by every gateway process); the TOML files are their initial source,
+imported when the database has none (``import_provider_documents``). ``install_channels``
+swaps freshly built channels into a running app (gateway/console/reload.py).
 """
 
 from __future__ import annotations
 
 import logging
 import tomllib
+import warnings
 from collections.abc import AsyncIterator, Callable, Mapping
 from dataclasses import dataclass
 from pathlib import Path
@@ -22,14 +28,25 @@ from typing import Any
 
 from aiohttp import web
 
-from announcements.loading import ProviderPlans, load_provider_plans
+from announcements.errors import ValidationError as PlanValidationError
+from announcements.loading import ProviderPlans, provider_plans_from_dict
 from announcements.recordings import RecordingLocation
 from core.catalog import Provider
 from core.service import Ledger
 from gateway.auth import CallbackAuth
+from gateway.console import documents
 from gateway.ivr import IvrBalance
 from gateway.ivr_recharge import IvrRecharge
-from gateway.keys import CHANNEL_HANDLERS, CHANNELS, LEDGER, METRICS, SESSIONS, SETTINGS, USSD
+from gateway.keys import (
+    CHANNEL_HANDLERS,
+    CHANNEL_LISTENERS,
+    CHANNELS,
+    LEDGER,
+    METRICS,
+    SESSIONS,
+    SETTINGS,
+    USSD,
+)
 from gateway.metrics import Handler, Metrics
 from gateway.sessions import Clock, open_session_store
 from gateway.settings import Settings
@@ -70,7 +87,8 @@ async def build_channels(settings: Settings, ledger: Ledger) -> Channels:
             f"provider.name: the ledger at {settings.ledger.path} has no provider "
             f"{settings.provider.name!r} (run `selfcare demo-seed`, or load its catalog)")
     config_dir = settings.provider.config_dir
-    renderer = Renderer(_translation_set(config_dir / "translations", provider))
+    docs = await import_provider_documents(settings, ledger, provider)
+    renderer = Renderer(_translation_set(docs["translations"], provider))
     languages = settings.provider.languages
     missing = [lang for lang in languages if lang not in renderer.tset.languages]
     if missing:
@@ -86,7 +104,7 @@ async def build_channels(settings: Settings, ledger: Ledger) -> Channels:
             raise ChannelConfigError(f"{path}: another menu already serves {code}")
         presenter = UssdPresenter(bound, renderer)
         menus[code] = MenuRuntime(bound, Engine(bound, presenter), presenter)
-    plans = _plans(config_dir / "plans", provider)
+    plans = _plans(docs["plans"], provider)
     if plans.plan(settings.ivr.default_plan) is None:
         raise ChannelConfigError(f"ivr.default_plan: no plan named "
                                  f"{settings.ivr.default_plan!r} for {provider.name!r}")
@@ -108,24 +126,50 @@ def _provider_file(directory: Path, key: str, provider: Provider) -> tuple[Path,
     raise ChannelConfigError(f"{directory}: no *.toml with {key} = {provider.name!r}")
 
 
-def _translation_set(directory: Path, provider: Provider) -> TranslationSet:
-    path, data = _provider_file(directory, "provider_name", provider)
-    # The ledger's balance types are the real ones: the file's stand-in section (used when
-    # rendering without a ledger) gives way to them, and the ids follow the ledger's.
-    data.pop("balance_types", None)
+# kind -> (directory under config_dir, the key naming the provider in its files)
+DOCUMENT_FILES = {"translations": ("translations", "provider_name"), "plans": ("plans", "provider")}
+
+
+async def import_provider_documents(settings: Settings, ledger: Ledger, provider: Provider
+                                    ) -> dict[str, dict[str, Any]]:
+    """The provider's documents (kind -> body) from the ledger; a kind the ledger lacks is
+    imported from its TOML file first (first start, demo-seed). Insert-if-absent, so several
+    processes starting together import once and an operator's edit is never overwritten."""
+    bodies: dict[str, dict[str, Any]] = {}
+    for kind, (directory, key) in DOCUMENT_FILES.items():
+        doc = await documents.get_document(ledger.store, provider.name, kind)
+        if doc is None:
+            _, data = _provider_file(settings.provider.config_dir / directory, key, provider)
+            await documents.insert_if_absent(ledger.store, provider.name, kind,
+                                             documents.file_body(kind, data), ledger.clock())
+            doc = await documents.get_document(ledger.store, provider.name, kind)
+            assert doc is not None
+        bodies[kind] = doc.body
+    return bodies
+
+
+def _translation_set(body: Mapping[str, Any], provider: Provider) -> TranslationSet:
+    try:
+        return translation_set_for(body, provider)
+    except ValueError as exc:
+        raise ChannelConfigError(f"provider_documents translations of {provider.name!r}: "
+                                 f"{exc}") from None
+
+
+def translation_set_for(body: Mapping[str, Any], provider: Provider) -> TranslationSet:
+    """The document's translations over the ledger's balance types (the ids follow the
+    ledger's). Raises translations.config.ValidationError naming each field."""
+    data = {k: v for k, v in body.items() if k != "balance_types"}
     data["provider_id"] = provider.id
-    try:
-        return translation_set_from_dict(data, provider.balance_types)
-    except ValueError as exc:
-        raise ChannelConfigError(f"{path}: {exc}") from None
+    return translation_set_from_dict(data, provider.balance_types)
 
 
-def _plans(directory: Path, provider: Provider) -> ProviderPlans:
-    path, _ = _provider_file(directory, "provider", provider)
+def _plans(body: Mapping[str, Any], provider: Provider) -> ProviderPlans:
     try:
-        return load_provider_plans(path, provider)
-    except ValueError as exc:
-        raise ChannelConfigError(f"{path}: {exc}") from None
+        return provider_plans_from_dict(body, provider)
+    except (ValueError, PlanValidationError) as exc:
+        raise ChannelConfigError(f"provider_documents plans of {provider.name!r}: "
+                                 f"{exc}") from None
 
 
 @dataclass(frozen=True, slots=True)
@@ -137,32 +181,50 @@ class ChannelHandlers:
     recharge: IvrRecharge
 
 
+def install_channels(app: web.Application, built: Channels, *,
+                     auth: CallbackAuth | None = None) -> None:
+    """Make ``built`` what the next request sees: app[CHANNELS], the USSD dialogue and the
+    handlers (which hold the renderer, menus and plans). At start-up, or later to reload
+    (the session store, metrics and callback authentication stay)."""
+    ledger, metrics, store = app[LEDGER], app[METRICS], app[SESSIONS]
+    if auth is None:
+        auth = app[CHANNEL_HANDLERS].at.auth
+    dialogue = UssdDialogue(ledger=ledger, menus=built.menus, store=store,
+                            renderer=built.renderer, metrics=metrics)
+    handlers = ChannelHandlers(
+        at=AfricasTalking(dialogue, auth, metrics, built.provider.default_region),
+        balance=IvrBalance(ledger=ledger, auth=auth, renderer=built.renderer,
+                           plans=built.plans, default_plan=built.default_plan,
+                           recordings=built.recordings),
+        recharge=IvrRecharge(ledger=ledger, auth=auth, renderer=built.renderer,
+                             provider=built.provider, recordings=built.recordings,
+                             metrics=metrics))
+    # aiohttp warns when a started app's state changes, because a handler could have kept
+    # what it read; ours read these keys on every request, so swapping them is the reload.
+    with warnings.catch_warnings():
+        warnings.simplefilter("ignore", DeprecationWarning)
+        app[CHANNELS] = built
+        app[USSD] = dialogue
+        app[CHANNEL_HANDLERS] = handlers
+    for listener in app[CHANNEL_LISTENERS]:
+        listener(built)
+
+
 def setup_channels(app: web.Application, *, clock: Clock | None = None,
                    channels: Channels | None = None) -> None:
     """Routes and start-up of the channels. ``clock`` drives the in-memory session TTL and
     ``channels`` replaces the start-up build (both for tests)."""
     metrics = Metrics()
     app[METRICS] = metrics
+    app[CHANNEL_LISTENERS] = []
     auth = CallbackAuth(app[SETTINGS].security)
 
     async def context(app: web.Application) -> AsyncIterator[None]:
         settings, ledger = app[SETTINGS], app[LEDGER]
         built = channels or await build_channels(settings, ledger)
         store = open_session_store(settings.sessions, clock)
-        app[CHANNELS] = built
         app[SESSIONS] = store
-        dialogue = UssdDialogue(ledger=ledger, menus=built.menus, store=store,
-                                renderer=built.renderer, metrics=metrics)
-        app[USSD] = dialogue
-        handlers = ChannelHandlers(
-            at=AfricasTalking(dialogue, auth, metrics, built.provider.default_region),
-            balance=IvrBalance(ledger=ledger, auth=auth, renderer=built.renderer,
-                               plans=built.plans, default_plan=built.default_plan,
-                               recordings=built.recordings),
-            recharge=IvrRecharge(ledger=ledger, auth=auth, renderer=built.renderer,
-                                 provider=built.provider, recordings=built.recordings,
-                                 metrics=metrics))
-        app[CHANNEL_HANDLERS] = handlers
+        install_channels(app, built, auth=auth)
         log.info("channels ready: USSD %s, %s languages, session store %s",
                  ", ".join(built.menus) or "none", len(built.renderer.tset.languages),
                  settings.sessions.backend.value)

@@ -25,6 +25,8 @@ from core.msisdn import InvalidMsisdn
 from core.seed import read_seed, seed
 from core.service import Ledger, LedgerAdmin
 from gateway import channels_cli
+from gateway.console import cli as console_cli
+from gateway.console.demo import seed_console
 from gateway.ledger_factory import build_ledger
 from gateway.settings import Settings, SettingsError, load_settings
 from gateway.tmf import cli as tmf_cli
@@ -97,6 +99,7 @@ def _parser() -> argparse.ArgumentParser:
     lh = lsub.add_parser("housekeeping", parents=[common], help="expire, reset, warn")
     lh.add_argument("--limit", type=int, default=1000)
     tmf_cli.register(sub, common)
+    console_cli.register(sub, common)  # console-users add|list|remove
     channels_cli.add_parsers(sub, common)  # dial, ivr: clients of a running gateway
     return p
 
@@ -146,6 +149,8 @@ async def demo_seed(ledger: Ledger, settings: Settings, args: argparse.Namespace
         out = args.vouchers_out or settings.ledger.path.with_name("demo-vouchers.csv")
         _write_vouchers(out, report.vouchers)
         print(f"demo voucher PINs written to {out}")
+    for line in await seed_console(ledger, settings):  # demo console user, documents
+        print(f"demo console: {line}")
     for failure in report.failures:
         print(f"  not applied: {failure}", file=sys.stderr)
     return 1 if report.failures else 0
@@ -299,3 +304,4 @@ COMMANDS: dict[tuple[str, str | None], Handler] = {
     ("ledger", "housekeeping"): ledger_housekeeping,
 }
 COMMANDS.update(tmf_cli.COMMANDS)  # selfcare tokens create|list|revoke
+COMMANDS.update(console_cli.COMMANDS)  # selfcare console-users add|list|remove

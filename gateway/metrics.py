@@ -8,6 +8,8 @@ process do not share counters), served at ``/metrics``.
 * ``selfcare_ledger_outcomes_total{channel, operation, status}``: what the ledger answered to
   the channels' commands;
 * ``selfcare_ussd_sessions_ended_total{status}``: the aggregator's end-of-session notices.
+* ``selfcare_notifications_total{kind, outcome}``: outbox rows by what became of them
+  (sent, retry, failed, skipped, expired; gateway/notification_sender.py).
 
 Label children are looked up once and kept: a step's metrics cost a few dict lookups.
 """
@@ -43,6 +45,9 @@ class Metrics:
         self.sessions_ended = Counter("selfcare_ussd_sessions_ended",
                                       "End-of-session notifications from the aggregator",
                                       ["status"], registry=self.registry)
+        self.notifications = Counter("selfcare_notifications",
+                                     "Outbox notifications by kind and outcome",
+                                     ["kind", "outcome"], registry=self.registry)
         self._children: dict[tuple[int, tuple[str, ...]], Counter] = {}
 
     def _counter(self, family: Counter, *labels: str) -> Counter:
@@ -61,6 +66,11 @@ class Metrics:
     def session_ended(self, status: str) -> None:
         label = status if status in SESSION_END_STATUSES else "other"
         self._counter(self.sessions_ended, label).inc()
+
+    def notification(self, kind: str, outcome: str) -> None:
+        """One outbox row attempted or settled; ``kind`` must be one of a known few (the
+        caller maps others to "unknown": labels are not for unbounded values)."""
+        self._counter(self.notifications, kind, outcome).inc()
 
     def instrument(self, channel: str, endpoint: str, handler: Handler) -> Handler:
         """``handler`` counted and timed under ``channel``/``endpoint``."""

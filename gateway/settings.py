@@ -352,6 +352,23 @@ class SmppSettings:
 
 
 @dataclass(frozen=True, slots=True)
+class NotificationSettings:
+    """The outbox sender: ledger events as SMS from ``smpp.sms_short_code``. It runs only when
+    ``smpp.enabled`` is true too (it has no other way to send); rows wait in the outbox
+    until then."""
+
+    enabled: bool = True
+    # Integers, like every setting: hence milliseconds (the default polls twice a second).
+    poll_interval_ms: int = field(default=500, metadata=_rule(lo=10, hi=60_000))
+    batch: int = field(default=50, metadata=_rule(lo=1, hi=1_000))
+    max_age_s: int = field(default=86_400, metadata=_rule(lo=60))
+    max_attempts: int = field(default=10, metadata=_rule(lo=1, hi=100))
+
+    def __post_init__(self) -> None:
+        _check_fields(self, "notifications")
+
+
+@dataclass(frozen=True, slots=True)
 class TmfSettings:
     enabled: bool = True
     base_path: str = field(
@@ -360,6 +377,17 @@ class TmfSettings:
 
     def __post_init__(self) -> None:
         _check_fields(self, "tmf")
+
+
+@dataclass(frozen=True, slots=True)
+class SimulatorSettings:
+    """The phone simulator page (``/simulator``): for demos and browser tests, never for a
+    deployment (it lists wallets to anyone who can reach it)."""
+
+    enabled: bool = True
+
+    def __post_init__(self) -> None:
+        _check_fields(self, "simulator")
 
 
 @dataclass(frozen=True, slots=True)
@@ -401,7 +429,9 @@ class Settings:
     security: SecuritySettings = field(default_factory=SecuritySettings)
     ivr: IvrSettings = field(default_factory=IvrSettings)
     smpp: SmppSettings = field(default_factory=SmppSettings)
+    notifications: NotificationSettings = field(default_factory=NotificationSettings)
     tmf: TmfSettings = field(default_factory=TmfSettings)
+    simulator: SimulatorSettings = field(default_factory=SimulatorSettings)
     logging: LoggingSettings = field(default_factory=LoggingSettings)
     provider: ProviderSettings = field(default_factory=ProviderSettings)
 

@@ -55,6 +55,9 @@ class UssdHop:
     step: int  # strictly increasing within a session
     input: str | None  # the new input; None on a first step or when unreadable
     cursor: int  # how much of the channel's cumulative input this step has read
+    # What names the dialogue in idempotency keys, when the session id alone does not: an
+    # SMPP session number is reused by later dialogues (gateway/smpp_ussd.py).
+    idempotency_scope: str | None = None
 
 
 class UssdDialogue:
@@ -69,6 +72,12 @@ class UssdDialogue:
         self.channel = channel
         self.actions = LedgerActions(ledger, metrics, channel)
         self._said: dict[tuple[str, str | None], Reply] = {}
+
+    def use(self, menus: Mapping[str, MenuRuntime], renderer: Renderer) -> None:
+        """Go on with reloaded channels (a console edit); sessions in progress keep their state
+        names, which the reloaded menus still have (menus are files, not edited at run time)."""
+        self.menus, self.renderer = menus, renderer
+        self._said.clear()
 
     async def load(self, session_id: str) -> UssdRecord | None:
         raw = await self.store.get(session_id)
@@ -113,12 +122,13 @@ class UssdDialogue:
             log.warning("no menu for service code %r", hop.service_code)
             return self.apology(None), "refused"
         engine = runtime.engine
-        wallet = None
         if record is None:
-            wallet = await self.ledger.wallet(hop.msisdn)
-            if wallet is None:
+            # Who the number is and its language, not its balances: one indexed row (a
+            # shortcut such as *100*1# reads the wallet in its action, like the menu's 1).
+            subscriber = await self.ledger.subscriber(hop.msisdn)
+            if subscriber is None:
                 return self._say(NotASubscriber(), None), "not_a_subscriber"
-            language = self.renderer.language_for(wallet.language)
+            language = self.renderer.language_for(subscriber.language)
             restart = hop.step > 0
             step = engine.start(language, None if restart else hop.extension)
         else:
@@ -126,8 +136,8 @@ class UssdDialogue:
             step = engine.advance(record.menu, hop.input)
         if step.action is not None:
             result = await self.actions.run(
-                step.action, msisdn=hop.msisdn, wallet=wallet,
-                key=f"{self.channel}:{hop.session_id}:{hop.step}")
+                step.action, msisdn=hop.msisdn,
+                key=f"{self.channel}:{hop.idempotency_scope or hop.session_id}:{hop.step}")
             step = engine.resume(step.session, step.action, result, self.ledger.clock())
         assert step.screen is not None  # resume always ends on a screen
         reply = runtime.presenter.render(step.screen, step.session.language)
@@ -143,6 +153,10 @@ class UssdDialogue:
     def apology(self, language: str | None) -> Reply:
         """END with the localized apology, which says nothing about what went wrong."""
         return self._say(GenericError(), language)
+
+    def say(self, message: Message, language: str | None) -> Reply:
+        """END with ``message`` (e.g. SessionExpired), for adapters that answer without a step."""
+        return self._say(message, language)
 
     def _say(self, message: Message, language: str | None) -> Reply:
         key = (message.key, language)

@@ -216,4 +216,44 @@ MIGRATIONS: tuple[str, ...] = (
     ) WITHOUT ROWID;
     CREATE INDEX operations_kind_msisdn ON operations(kind, msisdn);
     """,
+    # Console (gateway/console): operator users (scrypt hashes), their server-side sessions
+    # (the cookie's SHA-256 only) and the provider documents the channels read (translations,
+    # cumulative balance plans), editable at run time and shared by every gateway process
+    """
+    CREATE TABLE console_users (
+        id INTEGER PRIMARY KEY,
+        username TEXT NOT NULL UNIQUE,
+        password_hash TEXT NOT NULL,  -- scrypt$n$r$p$salt$hash (hex): never the password
+        created_at INTEGER NOT NULL
+    );
+    CREATE TABLE console_sessions (
+        id_hash TEXT PRIMARY KEY,  -- sha256 hex of the cookie value
+        user_id INTEGER NOT NULL REFERENCES console_users(id) ON DELETE CASCADE,
+        csrf_token TEXT NOT NULL,
+        provider TEXT,
+        created_at INTEGER NOT NULL,
+        expires_at INTEGER NOT NULL
+    ) WITHOUT ROWID;
+    CREATE INDEX console_sessions_expiry ON console_sessions(expires_at);
+    CREATE TABLE provider_documents (
+        provider TEXT NOT NULL,
+        kind TEXT NOT NULL CHECK (kind IN ('translations', 'plans')),
+        body TEXT NOT NULL,  -- JSON, the shape of the TOML file it was first imported from
+        version INTEGER NOT NULL,
+        updated_at INTEGER NOT NULL,
+        PRIMARY KEY (provider, kind)
+    ) WITHOUT ROWID;
+    """,
+    # Outbox sender (gateway/notification_sender.py, SQL in core/storage/outbox_queue.py).
+    # sent_at now marks when a row left the queue (the outbox_pending index stays the queue),
+    # outcome says how: sent, skipped (no message for it), expired (too old to be right) or
+    # failed (gave up, last_error says why). next_at_ms is when the row may be tried next: the
+    # retry back-off, and while a sender holds it, the end of its claim's lease.
+    """
+    ALTER TABLE outbox ADD COLUMN outcome TEXT
+        CHECK (outcome IN ('sent', 'skipped', 'expired', 'failed'));
+    ALTER TABLE outbox ADD COLUMN next_at_ms INTEGER NOT NULL DEFAULT 0;
+    ALTER TABLE outbox ADD COLUMN last_error TEXT;
+    UPDATE outbox SET outcome = 'sent' WHERE sent_at IS NOT NULL;
+    """,
 )

@@ -276,14 +276,30 @@ def decode_pdu(frame: bytes) -> Pdu:
     )
 
 
+# command -> its mandatory fields in wire order: the params before the first optional one. Asking
+# smpplib (field_is_optional) for each field of each PDU was a tenth of decoding a deliver_sm.
+_MANDATORY: dict[str, tuple[tuple[str, Any], ...]] = {}
+
+
+def _mandatory_fields(template: Any) -> tuple[tuple[str, Any], ...]:
+    found = _MANDATORY.get(template.command)
+    if found is None:
+        names: list[tuple[str, Any]] = []
+        for name in template.params_order:
+            if template.field_is_optional(name):
+                break
+            names.append((name, template.params[name]))
+        found = _MANDATORY[template.command] = tuple(names)
+    return found
+
+
 def _mandatory_length(template: Any, body: bytes) -> int:
     """Octets taken by the mandatory fields, walked the way smpplib's parse_params walks them."""
     pos = 0
     ints: dict[str, int] = {}
-    for name in template.params_order:
-        if pos == len(body) or template.field_is_optional(name):
+    for name, param in _mandatory_fields(template):
+        if pos == len(body):
             break
-        param = template.params[name]
         if param.type is int:
             size = int(param.size)
             if pos + size > len(body):

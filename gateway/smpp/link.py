@@ -2,6 +2,11 @@
 
 The session owns the reading side (it dispatches what arrives); the link owns writing. All writes go
 through one lock so two coroutines never interleave the octets of two PDUs.
+
+Frames written during one turn of the event loop go out together, in order, in one socket write at
+the end of the turn: under load the reader hands up many deliver_sm at once, and one send() per
+PDU (their responses, then the replies) was a quarter of the gateway's CPU time (bench/smpp.py).
+A frame queued when the link closes is written before the transport closes.
 """
 
 from __future__ import annotations
@@ -19,13 +24,15 @@ class LinkClosed(LinkLost):
 
 
 class Link:
-    __slots__ = ("_closed", "_write_lock", "_writer", "reader", "window")
+    __slots__ = ("_closed", "_flush_due", "_queued", "_write_lock", "_writer", "reader", "window")
 
     def __init__(self, reader: asyncio.StreamReader, writer: asyncio.StreamWriter) -> None:
         self.reader = reader
         self._writer = writer
         self._write_lock = asyncio.Lock()
         self._closed = False
+        self._queued: list[bytes] = []  # frames of this loop turn, written by _flush
+        self._flush_due = False
         self.window = RequestWindow()
 
     @property
@@ -43,8 +50,20 @@ class Link:
         async with self._write_lock:
             if self.closed:
                 raise LinkClosed("cannot send: connection closed")
-            self._writer.write(frame)
+            self._queued.append(frame)
+            if not self._flush_due:
+                self._flush_due = True
+                asyncio.get_running_loop().call_soon(self._flush)
+            # Back-pressure as before: drain() waits only while the transport's buffer is full.
             await self._writer.drain()
+
+    def _flush(self) -> None:
+        self._flush_due = False
+        if self._queued:
+            frames = b"".join(self._queued)
+            self._queued.clear()
+            if not self._writer.is_closing():
+                self._writer.write(frames)
 
     async def request(self, command: str, *, timeout_s: float, **fields: FieldValue | None) -> Pdu:
         """Send a request and wait for its response (or generic_nack) PDU.
@@ -64,6 +83,7 @@ class Link:
         """Close the transport and fail every request still waiting (idempotent)."""
         if not self._closed:
             self._closed = True
+            self._flush()
             self._writer.close()
         self.window.fail_all(LinkLost("connection closed"))
 

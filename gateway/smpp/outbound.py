@@ -90,8 +90,13 @@ class Submitter:
         source_addr_npi: int | None = None,
         dest_addr_ton: int | None = None,
         dest_addr_npi: int | None = None,
+        gsm7_data_coding: int | None = None,
+        ucs2_data_coding: int | None = None,
     ) -> Submitted:
         """Submit ``text``; return the message id(s).
+
+        ``gsm7_data_coding``/``ucs2_data_coding`` override the config's for this message (a
+        USSD centre may want TS 23.038's values while SMS on the same bind keeps SMPP's).
 
         Raises UssdTextTooLong, ValueError (a field SMPP cannot carry), NotBound (no bind within
         bind_wait_s), SubmitRejected (an error status, or still throttled after the retries),
@@ -100,8 +105,8 @@ class Submitter:
         config = self._config
         encoded = encode_text(
             text,
-            gsm7_data_coding=config.gsm7_data_coding,
-            ucs2_data_coding=config.ucs2_data_coding,
+            gsm7_data_coding=_or(gsm7_data_coding, config.gsm7_data_coding),
+            ucs2_data_coding=_or(ucs2_data_coding, config.ucs2_data_coding),
         )
         if ussd_service_op is not None:
             check_ussd_fits(encoded)

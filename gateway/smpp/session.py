@@ -119,6 +119,8 @@ class SmppSession:
         source_addr_npi: int | None = None,
         dest_addr_ton: int | None = None,
         dest_addr_npi: int | None = None,
+        gsm7_data_coding: int | None = None,
+        ucs2_data_coding: int | None = None,
     ) -> Submitted:
         """Encode ``text`` and submit it; see ``outbound.Submitter.submit``."""
         return await self._submitter.submit(
@@ -135,6 +137,8 @@ class SmppSession:
             source_addr_npi=source_addr_npi,
             dest_addr_ton=dest_addr_ton,
             dest_addr_npi=dest_addr_npi,
+            gsm7_data_coding=gsm7_data_coding,
+            ucs2_data_coding=ucs2_data_coding,
         )
 
     async def _bound_link(self) -> Link:

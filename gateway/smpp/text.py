@@ -14,11 +14,14 @@ U+FFFD, because a subscriber's message must still reach the application.
 from __future__ import annotations
 
 import codecs
+import re
+import unicodedata
 from dataclasses import dataclass
 from enum import StrEnum
 from typing import Final
 
 import gsm0338  # noqa: F401  (importing registers the "gsm03.38" codec)
+from gsm0338.charset import BASIC_CHARACTER_SET, BASIC_CHARACTER_SET_EXTENSION
 
 from gateway.smpp.constants import DATA_CODING_DEFAULT, DATA_CODING_UCS2
 
@@ -177,10 +180,30 @@ class EncodedText:
     alphabet: Alphabet
 
 
+def _septet_table() -> dict[int, str]:
+    """Character -> its septet(s) as Latin-1 characters, for every character the codec encodes
+    on its own (basic table, and ESC + code for the extension table), ESC itself excluded."""
+    names = (*BASIC_CHARACTER_SET.values(), *BASIC_CHARACTER_SET_EXTENSION.values())
+    table: dict[int, str] = {}
+    for char in {unicodedata.lookup(name) for name in names} - {"\x1b"}:
+        table[ord(char)] = codecs.encode(char, GSM_CODEC, "strict").decode("latin-1")
+    return table
+
+
+# The codec encodes one character at a time and concatenates bytes: ~200 us for a 150-character
+# SMS, on every reply. One str.translate over this table gives the same octets in ~10 us; a text
+# with a character outside the table still goes through the codec (same answer either way).
+_SEPTETS: Final = _septet_table()
+_NOT_IN_TABLE: Final = re.compile(
+    "[^" + "".join(re.escape(chr(code)) for code in sorted(_SEPTETS)) + "]")
+
+
 def gsm7_septets(text: str) -> bytes | None:
     """The unpacked GSM 7-bit form of ``text``, or None if a character is outside GSM 03.38."""
     if "\x1b" in text:
         return None  # gsm0338 maps U+001B to the escape septet, which would eat the next char
+    if _NOT_IN_TABLE.search(text) is None:
+        return text.translate(_SEPTETS).encode("latin-1")
     try:
         return bytes(codecs.encode(text, GSM_CODEC, "strict"))
     except UnicodeEncodeError:

@@ -10,6 +10,14 @@ from pathlib import Path
 
 import pytest
 
+from tests.integration.gateway.conftest import (  # noqa: F401  (the gateway's fixtures)
+    channels,
+    ledger_file,
+    pins,
+    redis_server,
+    redis_url,
+    template,
+)
 from tests.integration.smpp.node_smsc import NodeSmsc
 
 PEER_DIR = Path(__file__).resolve().parents[2] / "peers" / "smsc"

@@ -32,6 +32,11 @@ class NodeSmsc:
         self.events: list[Event] = []  # everything the peer reported, in order
         self.port = 0
 
+    @property
+    def pid(self) -> int | None:
+        """The peer's process id (for CPU accounting in bench/smpp.py)."""
+        return self._process.pid if self._process is not None else None
+
     async def start(self) -> None:
         self._process = await asyncio.create_subprocess_exec(
             *self._command,

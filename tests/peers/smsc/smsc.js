@@ -16,6 +16,11 @@
 //   {"op":"throttle", "n":2}      answer the next n submit_sm with ESME_RTHROTTLED
 //   {"op":"enquire_link"} / {"op":"unbind"}   requests from the SMSC side
 //   {"op":"raw", "hex":"..."}     write octets as they are
+//   {"op":"flood", "count":N, "window":100, "sources":["2547..", ...], "dest":"100", "text":"BAL",
+//    "data_coding":0}
+//       keep `window` deliver_sm outstanding (each waiting for the submit_sm to its source),
+//       sources taken in turn, until `count` round trips; PDU reports are off meanwhile. Ends with
+//       {"event":"flood_done", "count", "elapsed_ms", "p50_ms", "p99_ms", "max_ms", "rate_per_s"}
 // End of stdin stops the SMSC.
 'use strict';
 
@@ -120,7 +125,9 @@ const server = smpp.createServer(function (session) {
 	sessions.add(session);
 
 	session.on('pdu', function (pdu) {
-		emit(describe(pdu));
+		if (flood === null) {
+			emit(describe(pdu));
+		}
 	});
 
 	session.on('bind_transceiver', function (pdu) {
@@ -137,6 +144,9 @@ const server = smpp.createServer(function (session) {
 	});
 
 	session.on('submit_sm', function (pdu) {
+		if (flood !== null) {
+			floodReply(pdu.destination_addr);
+		}
 		if (throttleNext > 0) {
 			throttleNext -= 1;
 			session.send(pdu.response({ command_status: smpp.ESME_RTHROTTLED }));
@@ -209,6 +219,77 @@ function deliver(command) {
 	emit({ event: 'sent', command: pduCommand, id: command.id, sequence: pdu.sequence_number });
 }
 
+// -- flood: round trips deliver_sm -> submit_sm as fast as the window allows (bench/smpp.py) --
+
+let flood = null;
+
+function floodSend() {
+	const source = flood.sources[flood.next % flood.sources.length];
+	flood.next += 1;
+	flood.sentAt.set(source, process.hrtime.bigint());
+	const pdu = new smpp.PDU('deliver_sm', {
+		source_addr: source,
+		destination_addr: flood.dest,
+		data_coding: flood.dataCoding,
+		short_message: flood.octets,
+	});
+	boundSession.send(pdu);
+}
+
+function floodReply(destination) {
+	const sentAt = flood.sentAt.get(destination);
+	if (sentAt === undefined) {
+		return; // not one of ours (or a second part of a long reply)
+	}
+	flood.sentAt.delete(destination);
+	flood.latenciesNs.push(Number(process.hrtime.bigint() - sentAt));
+	flood.done += 1;
+	if (flood.done >= flood.count) {
+		const elapsedNs = Number(process.hrtime.bigint() - flood.startedAt);
+		const sorted = flood.latenciesNs.sort(function (a, b) { return a - b; });
+		const at = function (q) { return sorted[Math.min(sorted.length - 1, Math.floor(q * sorted.length))] / 1e6; };
+		const report = {
+			event: 'flood_done', count: flood.done, elapsed_ms: elapsedNs / 1e6,
+			p50_ms: at(0.5), p99_ms: at(0.99), max_ms: sorted[sorted.length - 1] / 1e6,
+			rate_per_s: flood.done / (elapsedNs / 1e9),
+		};
+		flood = null;
+		emit(report);
+		return;
+	}
+	if (flood.next < flood.count) {
+		floodSend();
+	}
+}
+
+function startFlood(command) {
+	if (!boundSession) {
+		emit({ event: 'error', message: 'flood: no bound ESME' });
+		return;
+	}
+	const dataCoding = command.data_coding || 0;
+	const windowSize = command.window || 100;
+	if (!Array.isArray(command.sources) || command.sources.length < windowSize) {
+		emit({ event: 'error', message: 'flood: needs at least `window` sources' });
+		return;
+	}
+	flood = {
+		count: command.count || 1000,
+		sources: command.sources,
+		dest: command.dest || '',
+		dataCoding: dataCoding,
+		octets: encodeText(command.text || 'BAL', dataCoding),
+		next: 0,
+		done: 0,
+		sentAt: new Map(),
+		latenciesNs: [],
+		startedAt: process.hrtime.bigint(),
+	};
+	for (let i = 0; i < Math.min(windowSize, flood.count); i++) {
+		floodSend();
+	}
+}
+
 function control(line) {
 	let command;
 	try {
@@ -241,6 +322,9 @@ function control(line) {
 					emit({ event: op + '_resp', sequence: response.sequence_number, status: response.command_status });
 				});
 			}
+			break;
+		case 'flood':
+			startFlood(command);
 			break;
 		case 'raw':
 			if (boundSession) {
