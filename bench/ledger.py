@@ -13,6 +13,7 @@ from __future__ import annotations
 
 import argparse
 import asyncio
+import gc
 import os
 import platform
 import random
@@ -175,6 +176,8 @@ async def main() -> None:
                          "or NORMAL (WAL: a power cut may lose the last commits)")
     ap.add_argument("--switch-interval-ms", type=float, default=None,
                     help="sys.setswitchinterval for the run (default: Python's 5 ms)")
+    ap.add_argument("--no-gc-freeze", action="store_true",
+                    help="leave the cyclic collector as Python sets it")
     args = ap.parse_args()
     if args.switch_interval_ms:
         sys.setswitchinterval(args.switch_interval_ms / 1000)
@@ -200,6 +203,11 @@ async def measure(ledger: Ledger, args: argparse.Namespace, path: Path, fresh: b
           f"synchronous={args.synchronous}, WAL, writer in a {args.writer}, client in the "
           f"service's process")
     await run_phase(ledger, args, rng, sessions, "warm-up", args.warmup, None, report=False)
+    if not args.no_gc_freeze:
+        # As `selfcare serve` does once started (gateway/server.py): a full collection would
+        # otherwise walk every long-lived object and stall the loop and the writer.
+        gc.collect()
+        gc.freeze()
     await run_phase(ledger, args, rng, sessions, "max rate (closed loop)", args.seconds, None)
     if args.rate:
         await run_phase(ledger, args, rng, sessions, f"fixed rate {args.rate:,.0f} ops/s",

@@ -8,6 +8,7 @@ hold one) or a secret.
 
 from __future__ import annotations
 
+import gc
 import json
 import logging
 import sys
@@ -45,13 +46,29 @@ def configure_logging(settings: Settings) -> None:
     logging.getLogger("smpplib").setLevel(logging.WARNING)
 
 
+# Each full (gen-2) pass of the cyclic collector walks every object start-up made (templates,
+# menus, catalog, ~68,000 objects): 34 ms of a stalled event loop measured on the demo
+# configuration, which lands in the p99. Start-up objects are moved out of its sight
+# (gc.freeze: a full pass then takes ~0 ms) and young passes run less often; request garbage
+# is mostly acyclic and freed by reference counting anyway.
+GC_THRESHOLDS = (50_000, 20, 100)
+
+
+async def _settle_heap(app: web.Application) -> None:
+    gc.collect()
+    gc.freeze()
+    gc.set_threshold(*GC_THRESHOLDS)
+
+
 def serve(settings: Settings) -> int:
     configure_logging(settings)
     if not settings.security.auth_enabled:
         logging.getLogger(__name__).warning(
             "callback authentication is OFF (demo configuration): do not expose this gateway")
     try:
-        web.run_app(create_app(settings), host=settings.http.host, port=settings.http.port,
+        app = create_app(settings)
+        app.on_startup.append(_settle_heap)  # after the ledger and channels are built
+        web.run_app(app, host=settings.http.host, port=settings.http.port,
                     shutdown_timeout=settings.http.shutdown_timeout_s, access_log=None)
     except ChannelConfigError as exc:
         print(f"selfcare: configuration error: {exc}", file=sys.stderr)
