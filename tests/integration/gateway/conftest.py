@@ -147,19 +147,21 @@ def _start_redis(directory: Path, binary: str, deadline_s: float = 20.0) -> Redi
     deadline = time.monotonic() + deadline_s
     selector = selectors.DefaultSelector()
     selector.register(process.stdout, selectors.EVENT_READ)
-    log: list[bytes] = []
+    log = b""
     try:
-        # "Ready to accept connections" (TCP) or "...now ready to accept connections at <socket>"
-        while b"ready to accept connections" not in b"".join(log).lower():
+        # "Ready to accept connections" (TCP) or "...now ready to accept connections at <socket>".
+        # os.read, not readline(): a buffered reader could hold the ready line in its buffer
+        # where select() does not see it, and the loop would wait out the deadline.
+        while b"ready to accept connections" not in log.lower():
             remaining = deadline - time.monotonic()
             if remaining <= 0 or process.poll() is not None:
-                raise RuntimeError("redis-server did not start: "
-                                   + b"".join(log).decode(errors="replace"))
+                raise RuntimeError("redis-server did not start: " + log.decode(errors="replace"))
             if selector.select(timeout=remaining):
-                line = process.stdout.readline()
-                if not line and process.poll() is not None:
-                    continue
-                log.append(line)
+                log += os.read(process.stdout.fileno(), 65536)
+    except BaseException:
+        process.kill()
+        process.wait(timeout=10)
+        raise
     finally:
         selector.close()
     # Keep reading its output, so that a full pipe can never block the server.
