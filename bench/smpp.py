@@ -123,11 +123,16 @@ class Run:
     gateway_cpu: float  # cores the gateway used on average
     smsc_cpu: float
 
+    @property
+    def gateway_cpu_ms(self) -> float:
+        """Gateway CPU per round trip: steadier than the rate on a shared machine."""
+        return 1000 * self.gateway_cpu / self.rate_per_s if self.rate_per_s else 0.0
+
     def show(self, label: str) -> str:
         return (f"  {label:<7} {self.count:>7} round trips  {self.rate_per_s:>8,.0f}/s  "
                 f"p50 {self.p50_ms:6.2f} ms  p99 {self.p99_ms:6.2f} ms  "
                 f"max {self.max_ms:7.2f} ms  CPU gateway {self.gateway_cpu:4.2f} "
-                f"smsc {self.smsc_cpu:4.2f} cores")
+                f"({self.gateway_cpu_ms:.3f} ms/round trip) smsc {self.smsc_cpu:4.2f} cores")
 
 
 async def flood(smsc: NodeSmsc, gateway: Gateway, *, count: int, window: int,
@@ -192,7 +197,9 @@ async def main(node: str, node_version: str) -> None:
                 print(run.show(f"run {number}"))
             print(f"median: {statistics.median(r.rate_per_s for r in runs):,.0f} round trips/s,"
                   f" p50 {statistics.median(r.p50_ms for r in runs):.2f} ms,"
-                  f" p99 {statistics.median(r.p99_ms for r in runs):.2f} ms")
+                  f" p99 {statistics.median(r.p99_ms for r in runs):.2f} ms,"
+                  f" gateway CPU {statistics.median(r.gateway_cpu_ms for r in runs):.3f} ms"
+                  f" per round trip")
         finally:
             gateway.stop()
             with contextlib.suppress(Exception):
