@@ -15,6 +15,7 @@ from __future__ import annotations
 import asyncio
 import contextlib
 import logging
+import sqlite3
 import time
 from collections.abc import AsyncGenerator, AsyncIterator, Callable, Sequence
 from pathlib import Path
@@ -30,7 +31,7 @@ from core.executor import Needs, StoredOutcome
 from core.outcomes import Outcome
 from core.snapshots import SubscriberInfo
 from core.storage import sqlite_batch
-from core.storage.db_threads import Checkpointer, DbThreads
+from core.storage.db_threads import Checkpointer, DbThreads, open_connection
 from core.storage.schema import MIGRATIONS
 from core.storage.writer_process import WriterGone, WriterProcess
 
@@ -71,6 +72,13 @@ async def migrate(conn: aiosqlite.Connection) -> int:
     return len(MIGRATIONS)
 
 
+# A read of this many wallets or fewer runs on the event loop's thread, on a connection of its
+# own: at a steady trickle (one inquiry per batch) the hop to a reader thread and back cost more
+# than the read itself. Larger batches go to a reader thread, where SQLite works without
+# holding the GIL while the loop goes on.
+INLINE_READ_MAX = 4
+
+
 class SqliteStore:
     def __init__(self, path: Path, *, synchronous: str = "FULL", busy_timeout_ms: int = 5000,
                  readers: int = 2, writer: WriterKind = "thread") -> None:
@@ -86,6 +94,7 @@ class SqliteStore:
         self._process: WriterProcess | None = None
         self._thread_cpu_s = 0.0
         self._reader: DbThreads | None = None
+        self._inline: sqlite3.Connection | None = None  # the event loop's own, for small reads
         self._checkpointer: Checkpointer | None = None
         self._cache = sqlite_batch.CatalogCache()
         self._write_lock = asyncio.Lock()  # batch writer and admin writes take turns
@@ -113,6 +122,8 @@ class SqliteStore:
         self._checkpointer = Checkpointer(self.path, synchronous=self.synchronous,
                                           busy_timeout_ms=self.busy_timeout_ms)
         self._checkpointer.start()
+        self._inline = open_connection(self.path, synchronous=self.synchronous,
+                                       busy_timeout_ms=self.busy_timeout_ms)
 
     async def close(self) -> None:
         if self._process is not None:
@@ -124,6 +135,9 @@ class SqliteStore:
         if self._checkpointer is not None:
             await asyncio.to_thread(self._checkpointer.stop)
             self._checkpointer = None
+        if self._inline is not None:
+            self._inline.close()
+            self._inline = None
         if self._admin is not None:
             await self._admin.close()
         self._admin = self._writer = self._reader = None
@@ -200,6 +214,8 @@ class SqliteStore:
     async def read_batch(self, wallets: Sequence[str], subscribers: Sequence[str],
                          now: EpochSeconds) -> tuple[Book, dict[str, SubscriberInfo]]:
         """Whole wallets and light subscriber rows in one reader-thread hop and snapshot."""
+        if self._inline is not None and len(wallets) + len(subscribers) <= INLINE_READ_MAX:
+            return sqlite_batch.read_batch(self._inline, self._cache, wallets, subscribers, now)
         return await self._threads(self._reader).run(
             sqlite_batch.read_batch, self._cache, wallets, subscribers, now)
 
