@@ -47,6 +47,10 @@ async def test_a_few_inquiries_are_read_on_the_loop_and_many_on_a_reader(
 
     assert one is not None
     assert many[0] == one
-    cash = [w.balance("General Cash").total for w in many
-            if w is not None and w.balance("General Cash") is not None]
+    cash = []
+    for wallet in many:
+        assert wallet is not None
+        balance = wallet.balance("General Cash")
+        assert balance is not None
+        cash.append(balance.total)
     assert cash == [100 * (i + 1) for i in range(len(NUMBERS))]
