@@ -4,6 +4,7 @@ that names the field (``{"error": "...", "field": "..."}``, as the wallet API do
 from __future__ import annotations
 
 import json
+from functools import lru_cache
 from typing import Any
 from urllib.parse import unquote_plus
 
@@ -11,6 +12,10 @@ from aiohttp import web
 
 FORM = "application/x-www-form-urlencoded"
 MAX_FIELDS = 50
+# Fields whose encoded values repeat at every step of a dialogue (Africa's Talking sends
+# "%2A100%23" and "%2B2547..." each time): their decoding is memoized. Never a field that may
+# carry a subscriber's input (``text`` can hold a voucher PIN), which must not linger here.
+REPEATING = frozenset({"serviceCode", "phoneNumber", "networkCode"})
 
 
 class BadField(ValueError):
@@ -66,5 +71,13 @@ def _form(body: bytes) -> dict[str, str]:
         if "%" in key or "+" in key:
             key = unquote_plus(key)
         if key not in fields:
-            fields[key] = unquote_plus(value) if "%" in value or "+" in value else value
+            if "%" in value or "+" in value:
+                value = _unquote_repeating(value) if key in REPEATING else unquote_plus(value)
+            fields[key] = value
     return fields
+
+
+@lru_cache(maxsize=8_192)
+def _unquote_repeating(value: str) -> str:
+    """``unquote_plus`` of a value of a REPEATING field: a dict hit instead of decoding."""
+    return unquote_plus(value)

@@ -76,6 +76,7 @@ class Metrics:
         """``handler`` counted and timed under ``channel``/``endpoint``."""
         latency = self.latency.labels(channel, endpoint)
         clock = time.perf_counter
+        by_status: dict[int, Counter] = {}  # this route's counter children, by HTTP status
 
         async def instrumented(request: web.Request) -> web.StreamResponse:
             start = clock()
@@ -89,7 +90,11 @@ class Metrics:
                 raise
             finally:
                 latency.observe(clock() - start)
-                self._counter(self.requests, channel, endpoint, str(status)).inc()
+                counter = by_status.get(status)
+                if counter is None:
+                    counter = by_status[status] = self._counter(
+                        self.requests, channel, endpoint, str(status))
+                counter.inc()
 
         return instrumented
 

@@ -69,8 +69,10 @@ def e164(phone: str, region: str) -> str:
     return normalize(phone, region)
 
 
+@lru_cache(maxsize=1_024)
 def split_code(service_code: str) -> tuple[str, str | None] | None:
-    """``*100*1#`` -> (``*100#``, "1"); ``*100#`` -> (``*100#``, None); None if malformed."""
+    """``*100*1#`` -> (``*100#``, "1"); ``*100#`` -> (``*100#``, None); None if malformed.
+    Memoized: a gateway serves a few codes and shortcuts, sent again at every step."""
     found = _CODE.fullmatch(service_code.strip())
     if found is None:
         return None

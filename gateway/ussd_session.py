@@ -16,6 +16,7 @@ from __future__ import annotations
 
 import json
 from dataclasses import dataclass
+from json.encoder import encode_basestring
 from typing import Any
 
 from menus.present import Reply
@@ -35,11 +36,22 @@ class UssdRecord:
 
 
 def encode(record: UssdRecord) -> str:
-    return json.dumps({
-        "v": VERSION, "msisdn": record.msisdn, "code": record.service_code,
-        "step": record.step, "cursor": record.cursor, "reply": record.reply.text,
-        "end": record.reply.end, "menu": record.menu.to_json(),
-    }, ensure_ascii=False, separators=(",", ":"))
+    """The record as compact JSON, the same text as ``json.dumps(..., ensure_ascii=False,
+    separators=(",", ":"))`` of the documented object (a test holds the two equal), built
+    directly: every step writes one, and going through ``json.dumps`` with its intermediate
+    dicts cost about twice as much. Strings go through json's own escaper."""
+    menu = record.menu
+    answers = json.dumps(dict(menu.answers), ensure_ascii=False, separators=(",", ":")
+                         ) if menu.answers else "{}"
+    return (
+        f'{{"v":{VERSION},"msisdn":{encode_basestring(record.msisdn)},'
+        f'"code":{encode_basestring(record.service_code)},"step":{int(record.step)},'
+        f'"cursor":{int(record.cursor)},"reply":{encode_basestring(record.reply.text)},'
+        f'"end":{"true" if record.reply.end else "false"},'
+        f'"menu":{{"state":{encode_basestring(menu.state)},'
+        f'"lang":{encode_basestring(menu.language)},"answers":{answers},'
+        f'"page":{int(menu.page)},"noticed":{"true" if menu.noticed else "false"}}}}}'
+    )
 
 
 def decode(text: str) -> UssdRecord | None:
