@@ -5,7 +5,8 @@ call ``SmsService.handle`` and send what it answers; nothing here knows a PDU or
 
 * The text is parsed with the subscriber's language first (menus/sms_keywords.py); arguments
   are checked by the same validators as the USSD menus.
-* ``BAL`` is the balance summary; ``RECHARGE <PIN>`` a voucher recharge; ``TRANSFER <number>
+* ``BAL`` is the balance summary; ``BUNDLES`` what is left of each bundle with its expiry
+  date; ``RECHARGE <PIN>`` a voucher recharge; ``TRANSFER <number>
   <amount>`` is answered with a confirmation request and remembered (one JSON value per
   MSISDN in a session store with a TTL, so another gateway process can take the ``YES``);
   ``YES`` within five minutes completes it (menus/sms_transfer_confirmation.py); ``LANG
@@ -38,6 +39,7 @@ from gateway.ussd_dialogue import MenuRuntime
 from menus import actions as menu_actions
 from menus import sms_keywords as kw
 from menus.binding import BoundMenu
+from menus.engine import bundles_of
 from menus.outcomes import recharge_message, transfer_message
 from menus.sms_transfer_confirmation import CONFIRMATION_TTL_S, PendingTransfer, confirm
 from translations import messages
@@ -147,6 +149,9 @@ class SmsService:
         match self.grammar.parse(text, language):
             case kw.Balance():
                 return self._reply(messages.BalanceSummary(wallet), language, "balance")
+            case kw.Bundles():
+                return self._reply(messages.BundleBalances(bundles_of(wallet)), language,
+                                   "bundles")
             case kw.Recharge(pin=pin):
                 return await self._recharge(msisdn, pin, key, language)
             case kw.Transfer(recipient=recipient, amount_minor=amount):

@@ -1,8 +1,8 @@
 """The SMS keyword grammar: a subscriber's text -> one typed request. Pure.
 
-``BAL``, ``RECHARGE <PIN>`` (``TOPUP``), ``TRANSFER <number> <amount>``, ``YES`` (confirms a
-pending transfer), ``LANG <code>`` and ``HELP``, with localized aliases per language from
-``config/sms/keywords.toml``. The English words work in every language; the subscriber's
+``BAL``, ``BUNDLES``, ``RECHARGE <PIN>`` (``TOPUP``), ``TRANSFER <number> <amount>``, ``YES``
+(confirms a pending transfer), ``LANG <code>`` and ``HELP``, with localized aliases per language
+from ``config/sms/keywords.toml``. The English words work in every language; the subscriber's
 language's words are tried first. Case and spacing do not matter: the text is NFKC-normalized
 (fullwidth letters and digits, Arabic presentation forms), split on any whitespace and the
 keyword casefolded. Arabic-Indic digits in arguments are read as ASCII digits.
@@ -43,6 +43,7 @@ class Command(StrEnum):
     CONFIRM = "confirm"
     LANGUAGE = "language"
     HELP = "help"
+    BUNDLES = "bundles"
 
 
 # -- requests ---------------------------------------------------------------------------------
@@ -51,6 +52,11 @@ class Command(StrEnum):
 @dataclass(frozen=True, slots=True)
 class Balance:
     """BAL: the subscriber asks for the balance summary (no arguments)."""
+
+
+@dataclass(frozen=True, slots=True)
+class Bundles:
+    """BUNDLES: what is left of the subscriber's bundles, with their expiry dates."""
 
 
 @dataclass(frozen=True, slots=True)
@@ -93,7 +99,7 @@ class Invalid:
 
 _COMMAND_NAMES = frozenset(c.value for c in Command)
 
-SmsRequest = Balance | Recharge | Transfer | Confirm | Language | Help | Invalid
+SmsRequest = Balance | Bundles | Recharge | Transfer | Confirm | Language | Help | Invalid
 
 
 # -- keywords ---------------------------------------------------------------------------------
@@ -212,6 +218,8 @@ class SmsGrammar:
         match command:
             case Command.BALANCE:
                 return Balance()
+            case Command.BUNDLES:
+                return Bundles()
             case Command.CONFIRM:
                 return Confirm()
             case Command.HELP:
@@ -230,6 +238,7 @@ class SmsGrammar:
         return messages.Help(balance_keyword=first(language, Command.BALANCE),
                              recharge_keyword=first(language, Command.RECHARGE),
                              send_keyword=first(language, Command.TRANSFER),
+                             bundles_keyword=first(language, Command.BUNDLES),
                              language_keyword=first(language, Command.LANGUAGE))
 
     def _recharge(self, args: list[str]) -> SmsRequest:

@@ -120,3 +120,24 @@ async def test_replies_are_in_the_wallets_language(service: SmsService) -> None:
     reply = await service.handle("+254700000002", "SOLDE", message_id="m1")
     assert (reply.language, reply.result) == ("fr", "balance")
     assert "\u00a0" not in reply.texts[0]  # fitted for GSM-7: CLDR spaces folded
+
+
+async def test_bundles_lists_what_is_left_of_each_bundle(service: SmsService,
+                                                         ledger: Ledger) -> None:
+    wallet = await ledger.wallet(ALICE)
+    assert wallet is not None
+    products = {b.product for bal in wallet.balances for b in bal.buckets
+                if b.product is not None and b.value > 0}
+    assert products  # the demo seed provisions bundles
+    reply = await service.handle(ALICE, "bundles", message_id="m1")
+    assert reply.result == "bundles"
+    for product in products:
+        assert product in reply.texts[0]
+
+
+async def test_help_names_the_bundles_keyword_of_the_wallets_language(
+        service: SmsService) -> None:
+    reply = await service.handle("+254700000002", "AIDE", message_id="m1")
+    assert "FORFAITS" in reply.texts[0]
+    bundles = await service.handle("+254700000002", "FORFAITS", message_id="m2")
+    assert bundles.result == "bundles"

@@ -12,6 +12,7 @@ from hypothesis import strategies as st
 
 from menus.sms_keywords import (
     Balance,
+    Bundles,
     Command,
     Confirm,
     Help,
@@ -48,6 +49,7 @@ CASES: list[tuple[str, str, SmsRequest]] = [
     ("en", "YES", Confirm()), ("en", "yes", Confirm()),
     ("en", "LANG fr", Language("fr")), ("en", "lang SW", Language("sw")),
     ("en", "HELP", Help()), ("en", "help", Help()),
+    ("en", "BUNDLES", Bundles()), ("en", "bundle", Bundles()), ("fr", "bundles", Bundles()),
     ("fr", "BAL", Balance()), ("sw", "yes", Confirm()), ("ar", "HELP", Help()),
     # French
     ("fr", "SOLDE", Balance()), ("fr", "solde", Balance()),
@@ -55,16 +57,18 @@ CASES: list[tuple[str, str, SmsRequest]] = [
     ("fr", "TRANSFERT 0700000002 10", Transfer(FRIEND, 1_000)),
     ("fr", "envoyer 0700000002 10,5", Transfer(FRIEND, 1_050)),
     ("fr", "Oui", Confirm()), ("fr", "LANGUE en", Language("en")), ("fr", "aide", Help()),
+    ("fr", "Forfaits", Bundles()),
     # Swahili
     ("sw", "SALIO", Balance()), ("sw", f"jaza {PIN}", Recharge(PIN)),
     ("sw", f"ONGEZA {PIN}", Recharge(PIN)), ("sw", "tuma 0700000002 20", Transfer(FRIEND, 2_000)),
     ("sw", "Ndiyo", Confirm()), ("sw", "LUGHA ar", Language("ar")), ("sw", "msaada", Help()),
+    ("sw", "vifurushi", Bundles()),
     # Arabic, with Arabic-Indic digits in the arguments
     ("ar", "رصيد", Balance()), ("ar", " رصيد ", Balance()),
     ("ar", "شحن ١٢٣٤٥٦٧٨٩٠١٢٣٤", Recharge(PIN)),
     ("ar", "تحويل ٠٧٠٠٠٠٠٠٠٢ ٥٠", Transfer(FRIEND, 5_000)),
     ("ar", "نعم", Confirm()), ("ar", "لغة en", Language("en")), ("ar", "لغه fr", Language("fr")),
-    ("ar", "مساعدة", Help()), ("ar", "مساعده", Help()),
+    ("ar", "مساعدة", Help()), ("ar", "مساعده", Help()), ("ar", "باقات", Bundles()),
     # fullwidth letters and digits (some handsets' IMEs) fold to ASCII
     ("en", "ＢＡＬ", Balance()),
     ("en", "TRANSFER ０７０００００００２ ５０", Transfer(FRIEND, 5_000)),
@@ -137,7 +141,7 @@ def test_a_pin_never_reaches_a_repr() -> None:
 def test_help_shows_the_languages_own_keywords() -> None:
     assert grammar().help_message("fr") == messages.Help(
         balance_keyword="SOLDE", recharge_keyword="RECHARGE", send_keyword="TRANSFERT",
-        language_keyword="LANGUE")
+        bundles_keyword="FORFAITS", language_keyword="LANGUE")
     assert grammar().help_message("en").send_keyword == "TRANSFER"
     assert grammar().help_message("de").balance_keyword == "BAL"
 
@@ -163,7 +167,7 @@ def base(**overrides: Any) -> dict[str, Any]:
 @pytest.mark.parametrize(("raw", "key"), [
     ({"keywords": {"fr": {}}}, "keywords.en"),
     ({**base(), "extra": 1}, "extra"),
-    (base(fr={"bundles": ["FORFAITS"]}), "keywords.fr.bundles"),
+    (base(fr={"bundle_list": ["FORFAITS"]}), "keywords.fr.bundle_list"),
     (base(fr={"balance": []}), "keywords.fr.balance"),
     (base(fr={"balance": ["MON SOLDE"]}), "keywords.fr.balance"),
     (base(fr={"balance": "SOLDE"}), "keywords.fr.balance"),
