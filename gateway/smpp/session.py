@@ -21,7 +21,7 @@ from gateway.smpp.dispatch import Dispatcher, InboundHandler
 from gateway.smpp.errors import BindRejected, NotBound, SmppError
 from gateway.smpp.inbound import InboundAssembler
 from gateway.smpp.link import Link
-from gateway.smpp.outbound import Submitted, Submitter
+from gateway.smpp.outbound import Submitter
 
 log = logging.getLogger(__name__)
 
@@ -53,6 +53,9 @@ class SmppSession:
         self._closed = asyncio.Event()  # wakes submits waiting for a bind when close() starts
         self._supervisor: asyncio.Task[None] | None = None
         self._submitter = Submitter(config, self._bound_link, rng=self._rng)
+        # Encode ``text`` and submit it, waiting for a (re)bind: ``outbound.Submitter.submit``
+        # itself (its signature and errors), not a forwarding copy of its parameter list.
+        self.submit = self._submitter.submit
         self.bind_count = 0  # successful binds so far; a rebind shows up as an increment
 
     # -- lifecycle -------------------------------------------------------------------------
@@ -102,44 +105,6 @@ class SmppSession:
         await self._dispatcher.drain(self._config.handler_grace_s)
 
     # -- outbound --------------------------------------------------------------------------
-
-    async def submit(
-        self,
-        destination_addr: str,
-        text: str,
-        *,
-        source_addr: str,
-        service_type: str = "",
-        ussd_service_op: int | None = None,
-        its_session_info: int | None = None,
-        its_reply_type: int | None = None,
-        user_message_reference: int | None = None,
-        registered_delivery: int = 0,
-        source_addr_ton: int | None = None,
-        source_addr_npi: int | None = None,
-        dest_addr_ton: int | None = None,
-        dest_addr_npi: int | None = None,
-        gsm7_data_coding: int | None = None,
-        ucs2_data_coding: int | None = None,
-    ) -> Submitted:
-        """Encode ``text`` and submit it; see ``outbound.Submitter.submit``."""
-        return await self._submitter.submit(
-            destination_addr,
-            text,
-            source_addr=source_addr,
-            service_type=service_type,
-            ussd_service_op=ussd_service_op,
-            its_session_info=its_session_info,
-            its_reply_type=its_reply_type,
-            user_message_reference=user_message_reference,
-            registered_delivery=registered_delivery,
-            source_addr_ton=source_addr_ton,
-            source_addr_npi=source_addr_npi,
-            dest_addr_ton=dest_addr_ton,
-            dest_addr_npi=dest_addr_npi,
-            gsm7_data_coding=gsm7_data_coding,
-            ucs2_data_coding=ucs2_data_coding,
-        )
 
     async def _bound_link(self) -> Link:
         """The current link once bound, waiting up to bind_wait_s for a (re)bind."""
