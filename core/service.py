@@ -25,6 +25,7 @@ from core.msisdn import InvalidMsisdn, normalize
 from core.outcomes import Outcome, Status, fail
 from core.pins import new_pin, pin_hash
 from core.snapshots import SubscriberInfo, WalletSnapshot
+from core.storage import catalog_store
 from core.storage import vouchers as voucher_store
 from core.storage.catalog_store import save_provider
 from core.storage.sqlite import SqliteStore
@@ -224,6 +225,18 @@ class LedgerAdmin:
                                        config.get("units", []),
                                        config.get("balance_types", []),
                                        config.get("products", []))
+
+    async def save_unit(self, provider_id: int, unit_id: int | None, name: str,
+                        kind: str) -> None:
+        """Add (``unit_id`` None) or change one balance unit. sqlite3.IntegrityError when the
+        provider has another unit of that name."""
+        async with self.store.transaction() as conn:
+            await catalog_store.save_unit(conn, provider_id, unit_id, name, kind)
+
+    async def delete_unit(self, provider_id: int, unit_id: int) -> None:
+        """Delete one balance unit. sqlite3.IntegrityError when a balance type uses it."""
+        async with self.store.transaction() as conn:
+            await catalog_store.delete_unit(conn, provider_id, unit_id)
 
     async def create_vouchers(
         self, *, provider: str, name: str, count: int, values: Mapping[str, int],

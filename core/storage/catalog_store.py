@@ -88,6 +88,27 @@ async def save_provider(conn: aiosqlite.Connection, raw: Mapping[str, Any],
     return pid
 
 
+async def save_unit(conn: aiosqlite.Connection, pid: int, unit_id: int | None, name: str,
+                    kind: str) -> None:
+    """Add a balance unit (``unit_id`` None) or rename / re-kind one, inside the caller's
+    write transaction. sqlite3.IntegrityError when another unit of the provider has the name."""
+    if unit_id is None:
+        await conn.execute("INSERT INTO balance_units (provider_id, name, kind) VALUES (?, ?, ?)",
+                           (pid, name, kind))
+    else:
+        await conn.execute("UPDATE balance_units SET name = ?, kind = ? WHERE id = ? "
+                           "AND provider_id = ?", (name, kind, unit_id, pid))
+    await _bump(conn)
+
+
+async def delete_unit(conn: aiosqlite.Connection, pid: int, unit_id: int) -> None:
+    """Delete a balance unit inside the caller's write transaction. sqlite3.IntegrityError
+    when a balance type uses it (the foreign key refuses)."""
+    await conn.execute("DELETE FROM balance_units WHERE id = ? AND provider_id = ?",
+                       (unit_id, pid))
+    await _bump(conn)
+
+
 async def _save_units(conn: aiosqlite.Connection, pid: int,
                       units: Sequence[Mapping[str, Any]]) -> dict[str, BalanceUnit]:
     for i, u in enumerate(units):

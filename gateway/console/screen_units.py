@@ -13,6 +13,7 @@ import sqlite3
 from aiohttp import web
 
 from core.catalog import Provider
+from core.service import LedgerAdmin
 from core.units import BalanceUnit, UnitKind
 from gateway.console.catalog_edit import refresh_channels
 from gateway.console.web import current_provider, ledger_of, page, redirect
@@ -50,9 +51,6 @@ def _check(provider: Provider, name: str, kind: str, unit: BalanceUnit | None
     return errors
 
 
-_BUMP = "UPDATE meta SET value = value + 1 WHERE key = 'catalog_version'"  # as catalog_store
-
-
 @routes.get("/units")
 async def units(request: web.Request) -> web.Response:
     provider = await current_provider(request)
@@ -84,18 +82,9 @@ async def save_unit(request: web.Request) -> web.Response:
     name, kind = str(form.get("name", "")).strip(), str(form.get("kind", ""))
     errors = _check(provider, name, kind, unit)
     if not errors:
-        store = ledger_of(request).store
         try:
-            async with store.transaction() as conn:
-                if unit is None:
-                    await conn.execute(
-                        "INSERT INTO balance_units (provider_id, name, kind) VALUES (?, ?, ?)",
-                        (provider.id, name, kind))
-                else:
-                    await conn.execute(
-                        "UPDATE balance_units SET name = ?, kind = ? WHERE id = ? "
-                        "AND provider_id = ?", (name, kind, unit.id, provider.id))
-                await conn.execute(_BUMP)
+            await LedgerAdmin(ledger_of(request)).save_unit(
+                provider.id, unit.id if unit is not None else None, name, kind)
         except sqlite3.IntegrityError:  # another operator took the name meanwhile
             errors["name"] = "another balance unit already has this name"
     if errors:
@@ -121,10 +110,7 @@ async def delete_unit(request: web.Request) -> web.Response:
     used_by = users_of(provider, unit)
     if not used_by:
         try:
-            async with ledger_of(request).store.transaction() as conn:
-                await conn.execute("DELETE FROM balance_units WHERE id = ? AND provider_id = ?",
-                                   (unit.id, provider.id))
-                await conn.execute(_BUMP)
+            await LedgerAdmin(ledger_of(request)).delete_unit(provider.id, unit.id)
         except sqlite3.IntegrityError:  # a balance type took it up meanwhile
             used_by = ["(a balance type saved meanwhile)"]
     if used_by:
