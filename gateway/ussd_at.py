@@ -94,10 +94,7 @@ class AfricasTalking:
         if refusal is not None:
             return self.auth.forbidden(request, refusal)
         try:
-            fields = form_fields(request, body)
-            session_id = fields.get("sessionId", "")
-            if not SESSION_ID.fullmatch(session_id):
-                raise BadField("sessionId", "missing or malformed (1-128 of A-Z a-z 0-9 _ . : -)")
+            fields, session_id = _session_form(request, body)
         except BadField as exc:
             return exc.response()
         phone, code, text = fields.get("phoneNumber"), fields.get("serviceCode"), fields.get("text")
@@ -128,10 +125,7 @@ class AfricasTalking:
         if refusal is not None:
             return self.auth.forbidden(request, refusal)
         try:
-            fields = form_fields(request, body)
-            session_id = fields.get("sessionId", "")
-            if not SESSION_ID.fullmatch(session_id):
-                raise BadField("sessionId", "missing or malformed")
+            fields, session_id = _session_form(request, body)
         except BadField as exc:
             return exc.response()
         status = fields.get("status", "")
@@ -145,6 +139,15 @@ class AfricasTalking:
                     extra={"session": session_id, "problem": problem})
         self.metrics.menu_step("unknown", "refused")
         return _answer(self.dialogue.apology(None))
+
+
+def _session_form(request: web.Request, body: bytes) -> tuple[dict[str, str], str]:
+    """The callback's form fields and its checked sessionId; BadField naming the field."""
+    fields = form_fields(request, body)
+    session_id = fields.get("sessionId", "")
+    if not SESSION_ID.fullmatch(session_id):
+        raise BadField("sessionId", "missing or malformed (1-128 of A-Z a-z 0-9 _ . : -)")
+    return fields, session_id
 
 
 def _answer(reply: Reply) -> web.Response:
