@@ -174,6 +174,9 @@ async def main() -> None:
     ap.add_argument("--synchronous", choices=("FULL", "NORMAL"), default="FULL",
                     help="SQLite synchronous: FULL (durable commits, the target's condition) "
                          "or NORMAL (WAL: a power cut may lose the last commits)")
+    ap.add_argument("--wal-sync", choices=("syncer", "commit"), default="syncer",
+                    help="with FULL: flush the WAL on a syncer thread while the writer goes "
+                         "on (default), or inside each COMMIT")
     ap.add_argument("--switch-interval-ms", type=float, default=None,
                     help="sys.setswitchinterval for the run (default: Python's 5 ms)")
     ap.add_argument("--no-gc-freeze", action="store_true",
@@ -184,7 +187,8 @@ async def main() -> None:
 
     path = args.db or Path(tempfile.mkdtemp(prefix="selfcare-bench-")) / "ledger.db"
     fresh = not path.exists()
-    async with Ledger(SqliteStore(path, synchronous=args.synchronous, writer=args.writer),
+    async with Ledger(SqliteStore(path, synchronous=args.synchronous, writer=args.writer,
+                                  wal_sync=args.wal_sync),
                       pin_pepper="bench",
                       max_batch=args.max_batch) as ledger:
         await measure(ledger, args, path, fresh)
@@ -200,8 +204,8 @@ async def measure(ledger: Ledger, args: argparse.Namespace, path: Path, fresh: b
     rng = random.Random(7)
     print(f"conditions: python {platform.python_version()}, {os.cpu_count()} cores, "
           f"{args.wallets} wallets, {args.callers} callers, {args.seconds:.0f}s per phase, "
-          f"synchronous={args.synchronous}, WAL, writer in a {args.writer}, client in the "
-          f"service's process")
+          f"synchronous={args.synchronous} (WAL flush: {args.wal_sync}), WAL, writer in a "
+          f"{args.writer}, client in the service's process")
     await run_phase(ledger, args, rng, sessions, "warm-up", args.warmup, None, report=False)
     if not args.no_gc_freeze:
         # As `selfcare serve` does once started (gateway/server.py): a full collection would

@@ -2,8 +2,9 @@
 
 Writes go through one writer task per process that gathers whatever commands are waiting into
 one transaction (group commit): under load a batch holds many commands and costs one fsync;
-alone, a command waits for nobody. A caller's future resolves only after COMMIT, so an
-acknowledged operation is durable.
+alone, a command waits for nobody. A caller's future resolves only once its batch is committed
+and on disk, so an acknowledged operation is durable; the writer does not wait for the disk
+itself but goes on to the next batch (core.storage.wal_sync).
 """
 
 from __future__ import annotations
@@ -59,6 +60,7 @@ class Ledger:
         self.max_batch = max_batch
         self._queue: asyncio.Queue[_Pending] = asyncio.Queue()
         self._writer: asyncio.Task[None] | None = None
+        self._acks: set[asyncio.Task[None]] = set()  # committed batches awaiting their flush
         self._inquiries: asyncio.Queue[_Inquiry] = asyncio.Queue()
         self._readers: list[asyncio.Task[None]] = []
         self.read_batches = 0  # for benchmarks and metrics: how well inquiries gather
@@ -81,6 +83,7 @@ class Ledger:
         self._readers = []
         if self._writer is not None:
             await self._queue.join()  # finish what callers are waiting for
+            await asyncio.gather(*self._acks)
             self._writer.cancel()
             with contextlib.suppress(asyncio.CancelledError):
                 await self._writer
@@ -187,7 +190,7 @@ class Ledger:
 
     async def _run(self, batch: list[_Pending]) -> None:
         try:
-            outcomes = await self._commit(batch)
+            outcomes, commit = await self._commit(batch)
         except Exception:
             if len(batch) == 1:
                 log.exception("ledger command failed: %s", type(batch[0].command).__name__)
@@ -198,15 +201,31 @@ class Ledger:
             for pending in batch:
                 await self._run([pending])
             return
+        # The writer goes on to the next batch while this one is flushed to disk; its callers
+        # hear back only once it is there (see core.storage.wal_sync).
+        ack = asyncio.create_task(self._acknowledge(batch, outcomes, commit))
+        self._acks.add(ack)
+        ack.add_done_callback(self._acks.discard)
+
+    async def _acknowledge(self, batch: list[_Pending], outcomes: list[Outcome],
+                           commit: int) -> None:
+        try:
+            await self.store.durable(commit)
+        except Exception:  # committed, but not known to be on disk: not "done"
+            log.exception("ledger batch of %d commands committed but not flushed", len(batch))
+            for pending in batch:
+                if not pending.future.done():
+                    pending.future.set_exception(RuntimeError("ledger commit not durable"))
+            return
         for pending, outcome in zip(batch, outcomes, strict=True):
             if not pending.future.done():
                 pending.future.set_result(outcome)
 
-    async def _commit(self, batch: list[_Pending]) -> list[Outcome]:
+    async def _commit(self, batch: list[_Pending]) -> tuple[list[Outcome], int]:
         cmds = [p.command for p in batch]
         self.batches += 1
         self.batched_commands += len(cmds)
-        return await self.store.execute(cmds, self.clock())
+        return await self.store.commit(cmds, self.clock())
 
 
 class LedgerAdmin:

@@ -33,11 +33,13 @@ from core.snapshots import SubscriberInfo
 from core.storage import sqlite_batch
 from core.storage.db_threads import Checkpointer, DbThreads, open_connection
 from core.storage.schema import MIGRATIONS
+from core.storage.wal_sync import WalSyncer
 from core.storage.writer_process import WriterGone, WriterProcess
 
 T = TypeVar("T")
 log = logging.getLogger(__name__)
 WriterKind = Literal["process", "thread"]
+WalSync = Literal["syncer", "commit"]
 
 
 async def connect(path: Path, *, synchronous: str = "FULL", busy_timeout_ms: int = 5000
@@ -81,11 +83,20 @@ INLINE_READ_MAX = 4
 
 class SqliteStore:
     def __init__(self, path: Path, *, synchronous: str = "FULL", busy_timeout_ms: int = 5000,
-                 readers: int = 2, writer: WriterKind = "thread") -> None:
+                 readers: int = 2, writer: WriterKind = "thread",
+                 wal_sync: WalSync = "syncer") -> None:
         if writer not in ("process", "thread"):
             raise ValueError(f"writer: 'process' or 'thread', got {writer!r}")
+        if wal_sync not in ("syncer", "commit"):
+            raise ValueError(f"wal_sync: 'syncer' or 'commit', got {wal_sync!r}")
         self.path = path
         self.synchronous = synchronous.upper()
+        # FULL durability for the group-commit writer: by default its COMMITs leave the WAL
+        # flush to a WalSyncer (see wal_sync) and callers are answered after it; with
+        # wal_sync="commit" SQLite flushes inside each COMMIT (kept to measure against).
+        self._syncer: WalSyncer | None = None
+        self._use_syncer = wal_sync == "syncer" and self.synchronous == "FULL"
+        self._writer_sync = "NORMAL" if self._use_syncer else self.synchronous
         self.busy_timeout_ms = busy_timeout_ms
         self.readers = readers
         self.writer_kind: WriterKind = writer
@@ -104,6 +115,8 @@ class SqliteStore:
         self._admin = await connect(self.path, synchronous=self.synchronous,
                                     busy_timeout_ms=self.busy_timeout_ms)
         await migrate(self._admin)
+        if self._use_syncer:
+            self._syncer = WalSyncer(self.path)
         if self.writer_kind == "process":
             try:
                 self._process = await self._start_writer()
@@ -114,7 +127,7 @@ class SqliteStore:
         # With a writer process the thread still serves ``write_batch`` (tests and tools that
         # hand it a function); it costs an idle thread and a connection.
         self._writer = DbThreads(self.path, name="ledger-writer", workers=1,
-                                 synchronous=self.synchronous,
+                                 synchronous=self._writer_sync,
                                  busy_timeout_ms=self.busy_timeout_ms, autocheckpoint=False)
         self._reader = DbThreads(self.path, name="ledger-reader", workers=self.readers,
                                  synchronous=self.synchronous,
@@ -138,6 +151,9 @@ class SqliteStore:
         if self._inline is not None:
             self._inline.close()
             self._inline = None
+        if self._syncer is not None:
+            await asyncio.to_thread(self._syncer.close)
+            self._syncer = None
         if self._admin is not None:
             await self._admin.close()
         self._admin = self._writer = self._reader = None
@@ -161,12 +177,37 @@ class SqliteStore:
         """Run ``work`` on the rows ``needs`` names in one write transaction and persist what
         it changed. If ``work`` raises, nothing is written."""
         async with self._write_lock:
-            return await self._threads(self._writer).run(
+            result = await self._threads(self._writer).run(
                 sqlite_batch.write_batch, self._cache, needs, keys, now, work)
+            commit = self._count_commit()
+        await self.durable(commit)
+        return result
 
     async def execute(self, cmds: Sequence[c.Command], now: EpochSeconds) -> list[Outcome]:
         """Run ``cmds`` in order as one write transaction (group commit); their outcomes once
-        committed. If anything raises, nothing is written."""
+        committed and durable. If anything raises, nothing is written."""
+        outcomes, commit = await self.commit(cmds, now)
+        await self.durable(commit)
+        return outcomes
+
+    async def commit(self, cmds: Sequence[c.Command], now: EpochSeconds
+                     ) -> tuple[list[Outcome], int]:
+        """Run ``cmds`` as one write transaction; their outcomes as soon as it has committed,
+        with the number to pass to ``durable`` before anyone is told of them. The writer is
+        free for the next batch meanwhile."""
+        outcomes = await self._commit(cmds, now)
+        return outcomes, self._count_commit()
+
+    async def durable(self, commit: int) -> None:
+        """Return once commit ``commit`` (from ``commit``) is on disk. OSError if the flush
+        failed."""
+        if self._syncer is not None and commit:
+            await self._syncer.durable(commit)
+
+    def _count_commit(self) -> int:
+        return self._syncer.committed() if self._syncer is not None else 0
+
+    async def _commit(self, cmds: Sequence[c.Command], now: EpochSeconds) -> list[Outcome]:
         async with self._write_lock:
             if self._process is None:
                 return await self._threads(self._writer).run(self._execute_timed, cmds, now)
@@ -183,7 +224,7 @@ class SqliteStore:
                 return await self._process.execute(cmds, now)
 
     async def _start_writer(self) -> WriterProcess:
-        process = WriterProcess(self.path, synchronous=self.synchronous,
+        process = WriterProcess(self.path, synchronous=self._writer_sync,
                                 busy_timeout_ms=self.busy_timeout_ms)
         await process.start()
         return process

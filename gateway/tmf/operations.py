@@ -22,8 +22,13 @@ TOPUP_REASON = "topup"  # the reason of an Adjust that tops up an amount (no vou
 
 OP_COLUMNS = "o.id, o.at, o.kind, o.channel, o.status, o.provider_id, o.msisdn, o.detail"
 
-# Each resource's operations, as SQL over ``operations o`` (kind first: it leads the
-# operations_kind_msisdn index).
+# The operations_money_moves index holds only these kinds. SQLite uses a partial index only
+# when the query repeats the index's WHERE term, so every query here starts with it (and
+# names kinds as literals from this tuple, never a caller's text).
+MONEY_MOVES = ("recharge", "adjust", "transfer")
+IN_MONEY_MOVES = "o.kind IN ('recharge', 'adjust', 'transfer')"
+
+# Each resource's operations, as SQL over ``operations o``.
 RESOURCES: dict[str, tuple[tuple[str, ...], str]] = {
     "topupBalance": (("recharge", "adjust"),
                      "o.status = 'ok' AND (o.kind = 'recharge' OR "
@@ -68,10 +73,20 @@ class Op:
         return None
 
 
+def kinds_sql(kinds: tuple[str, ...]) -> str:
+    """The condition that an operation is of one of ``kinds`` (each one of MONEY_MOVES),
+    in the form that lets SQLite use operations_money_moves."""
+    unknown = set(kinds) - set(MONEY_MOVES)
+    if unknown or not kinds:
+        raise ValueError(f"not an indexed operation kind: {sorted(unknown)}")
+    listed = ", ".join(f"'{k}'" for k in kinds)
+    return f"{IN_MONEY_MOVES} AND o.kind IN ({listed})"
+
+
 def where(resource: str, msisdn: str | None) -> tuple[str, list[Any]]:
     kinds, condition = RESOURCES[resource]
-    sql = f"o.kind IN ({placeholders(kinds)}) AND {condition}"
-    params: list[Any] = list(kinds)
+    sql = f"{kinds_sql(kinds)} AND {condition}"
+    params: list[Any] = []
     if msisdn is not None:
         sql += " AND o.msisdn = ?"
         params.append(msisdn)
@@ -100,8 +115,8 @@ async def get_op(ledger: Ledger, resource: str, op_id: int) -> Op | None:
 async def op_by_key(ledger: Ledger, kind: str, msisdn: str, key: str) -> Op | None:
     """The operation a command with ``key`` wrote (found through its kind and subscriber)."""
     rows = await ledger.store.query(
-        f"SELECT {OP_COLUMNS} FROM operations o WHERE o.kind = ? AND o.msisdn = ? "
-        f"AND o.idempotency_key = ? ORDER BY o.id LIMIT 1", (kind, msisdn, key))
+        f"SELECT {OP_COLUMNS} FROM operations o WHERE {kinds_sql((kind,))} "
+        f"AND o.msisdn = ? AND o.idempotency_key = ? ORDER BY o.id LIMIT 1", (msisdn, key))
     return Op.from_row(rows[0]) if rows else None
 
 
