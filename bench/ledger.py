@@ -45,6 +45,16 @@ def pct(values: list[float], p: float) -> float:
     return ordered[min(len(ordered) - 1, int(len(ordered) * p))] * 1000
 
 
+def rates(text: str) -> list[float]:
+    try:
+        found = [float(part) for part in text.split(",")]
+    except ValueError:
+        raise argparse.ArgumentTypeError(f"comma-separated ops/s, got {text!r}") from None
+    if any(r < 0 for r in found):
+        raise argparse.ArgumentTypeError("rates are ops/s, 0 or more")
+    return found
+
+
 async def seed(ledger: Ledger, wallets: int) -> None:
     await LedgerAdmin(ledger).save_provider(demo_catalog())
     step = 2000
@@ -162,8 +172,9 @@ async def main() -> None:
     ap.add_argument("--wallets", type=int, default=100_000)
     ap.add_argument("--callers", type=int, default=64)
     ap.add_argument("--seconds", type=float, default=20.0)
-    ap.add_argument("--rate", type=float, default=5000.0,
-                    help="offered ops/s of the fixed-rate phase (0: skip it)")
+    ap.add_argument("--rate", type=rates, default=[5000.0],
+                    help="offered ops/s of the fixed-rate phase; several, comma-separated, "
+                         "run one phase each (to find the knee); 0: skip it")
     ap.add_argument("--warmup", type=float, default=3.0)
     ap.add_argument("--db", type=Path, default=None, help="reuse a seeded database file")
     ap.add_argument("--single", type=int, default=300, help="single calls of each kind")
@@ -213,9 +224,10 @@ async def measure(ledger: Ledger, args: argparse.Namespace, path: Path, fresh: b
         gc.collect()
         gc.freeze()
     await run_phase(ledger, args, rng, sessions, "max rate (closed loop)", args.seconds, None)
-    if args.rate:
-        await run_phase(ledger, args, rng, sessions, f"fixed rate {args.rate:,.0f} ops/s",
-                        args.seconds, args.rate)
+    for rate in args.rate:
+        if rate > 0:
+            await run_phase(ledger, args, rng, sessions, f"fixed rate {rate:,.0f} ops/s",
+                            args.seconds, rate)
     singles = await single_calls(ledger, args.wallets, args.single) if args.single else {}
     for kind, values in singles.items():
         print(f"single {kind}: median {statistics.median(values) * 1000:.2f} ms  "

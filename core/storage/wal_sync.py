@@ -62,7 +62,7 @@ class WalSyncer:
 
     def _flushed(self, target: int, done: asyncio.Future[None]) -> None:
         self._flushing = False
-        error = done.exception()
+        error = OSError("WAL flush cancelled") if done.cancelled() else done.exception()
         if error is None:
             self._durable = target
         else:
