@@ -260,14 +260,10 @@ MIGRATIONS: tuple[str, ...] = (
     # COMMIT writes). The TMF listings read only recharges, adjustments and transfers by
     # subscriber, so their index leaves out reserve and commit, most of a charging load (it
     # was a third of the pages each group commit wrote; gateway/tmf/operations.py repeats the
-    # WHERE term, as SQLite needs to use a partial index). Open reservations are indexed with
-    # their expiry, so loading a wallet skips lapsed ones without visiting their rows.
+    # WHERE term, as SQLite needs to use a partial index).
     """
     DROP INDEX operations_kind_msisdn;
     CREATE INDEX operations_money_moves ON operations(kind, msisdn)
         WHERE kind IN ('recharge', 'adjust', 'transfer');
-    DROP INDEX reservations_open;
-    CREATE INDEX reservations_open ON reservations(account_id, expires_at)
-        WHERE state = 'open';
     """,
 )
