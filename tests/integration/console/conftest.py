@@ -17,7 +17,7 @@ from pathlib import Path
 from typing import Any
 
 import pytest
-from aiohttp import web
+from aiohttp import ClientResponse, web
 from aiohttp.test_utils import TestClient
 
 from core.seed import read_seed, seed
@@ -109,12 +109,7 @@ class Console:
     async def get(self, path: str, **params: str) -> Page:
         async with self.client.get(f"/console{path}", params=params,
                                    allow_redirects=True) as response:
-            text = await response.text()
-            page = Page(response.status, text, str(response.url))
-        found = _CSRF.search(text)
-        if found:
-            self.csrf = found.group(1)
-        return page
+            return await self._page(response)
 
     async def post(self, path: str, data: Mapping[str, Any] | list[tuple[str, str]], *,
                    csrf: str | None = "", follow: bool = True) -> Page:
@@ -124,12 +119,15 @@ class Console:
             fields.append(("csrf_token", csrf or self.csrf))
         async with self.client.post(f"/console{path}", data=fields,
                                     allow_redirects=follow) as response:
-            text = await response.text()
-            page = Page(response.status, text, str(response.url))
+            return await self._page(response)
+
+    async def _page(self, response: ClientResponse) -> Page:
+        """The page, keeping the CSRF token it carries (a fresh session gets a new one)."""
+        text = await response.text()
         found = _CSRF.search(text)
         if found:
             self.csrf = found.group(1)
-        return page
+        return Page(response.status, text, str(response.url))
 
     async def login(self, username: str = USER, password: str = PASSWORD) -> Page:
         await self.get("/login")

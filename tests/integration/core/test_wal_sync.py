@@ -7,7 +7,7 @@ from __future__ import annotations
 import asyncio
 import os
 import threading
-from collections.abc import Iterator
+from collections.abc import Callable, Iterator
 from pathlib import Path
 
 import pytest
@@ -26,7 +26,7 @@ class HeldFlushes:
     """Holds each WAL flush until released, counting them; ``fail`` makes the next one
     raise instead."""
 
-    def __init__(self, real: object) -> None:
+    def __init__(self, real: Callable[[WalSyncer], None]) -> None:
         self.real = real
         self.release = threading.Event()
         self.started = threading.Event()
@@ -40,7 +40,7 @@ class HeldFlushes:
         if self.fail:
             self.fail = False
             raise OSError(5, "Input/output error")
-        self.real(syncer)  # type: ignore[operator]
+        self.real(syncer)
 
 
 @pytest.fixture
