@@ -14,6 +14,7 @@ from __future__ import annotations
 import argparse
 import asyncio
 import gc
+import itertools
 import os
 import platform
 import random
@@ -32,6 +33,8 @@ from core.storage.sqlite import SqliteStore
 from tests.ledger_support import demo_catalog
 
 RUN = f"{time.time():.0f}"  # idempotency keys unique per run: a reused database replays nothing
+# ... and per phase: two phases of one run must not share keys either (they would replay)
+PHASES = itertools.count()
 CHUNK = 500  # reserve KES 5.00 at a time
 CREDIT = 10_000
 
@@ -141,10 +144,11 @@ async def run_phase(ledger: Ledger, args: argparse.Namespace, rng: random.Random
     batches0, cmds0 = ledger.batches, ledger.batched_commands
     cpu0, writer0 = time.process_time(), ledger.store.writer_cpu_s
     interval = args.callers / rate if rate else None
+    phase = next(PHASES)
     started = time.perf_counter()
     await asyncio.gather(*(
         caller(ledger, args.wallets, started + seconds, random.Random(rng.random()), sessions,
-               latencies, counts, f"{name[:3]}{k}", interval,
+               latencies, counts, f"{phase}.{k}", interval,
                (interval or 0) * k / args.callers)
         for k in range(args.callers)))
     elapsed = time.perf_counter() - started
@@ -188,6 +192,9 @@ async def main() -> None:
     ap.add_argument("--wal-sync", choices=("syncer", "commit"), default="syncer",
                     help="with FULL: flush the WAL on a syncer thread while the writer goes "
                          "on (default), or inside each COMMIT")
+    ap.add_argument("--writer-spin-ms", type=float, default=0.0,
+                    help="with --writer process: how long the writer waits for the next batch "
+                         "without sleeping")
     ap.add_argument("--switch-interval-ms", type=float, default=None,
                     help="sys.setswitchinterval for the run (default: Python's 5 ms)")
     ap.add_argument("--no-gc-freeze", action="store_true",
@@ -199,7 +206,8 @@ async def main() -> None:
     path = args.db or Path(tempfile.mkdtemp(prefix="selfcare-bench-")) / "ledger.db"
     fresh = not path.exists()
     async with Ledger(SqliteStore(path, synchronous=args.synchronous, writer=args.writer,
-                                  wal_sync=args.wal_sync),
+                                  wal_sync=args.wal_sync,
+                                  writer_spin_ms=args.writer_spin_ms),
                       pin_pepper="bench",
                       max_batch=args.max_batch) as ledger:
         await measure(ledger, args, path, fresh)

@@ -102,6 +102,14 @@ class SyncMode(StrEnum):
     NORMAL = "normal"
 
 
+class WriterMode(StrEnum):
+    """Where the ledger's group-commit writer runs: a thread of the service, or a process of
+    its own (a core of its own, no GIL shared with the event loop)."""
+
+    THREAD = "thread"
+    PROCESS = "process"
+
+
 class SessionBackend(StrEnum):
     MEMORY = "memory"
     REDIS = "redis"
@@ -258,6 +266,8 @@ class LedgerSettings:
     synchronous: SyncMode = SyncMode.FULL
     busy_timeout_ms: int = field(default=5000, metadata=_rule(lo=0))
     group_commit_max: int = field(default=256, metadata=_rule(lo=1, hi=10_000))
+    writer: WriterMode = WriterMode.THREAD
+    writer_spin_ms: int = field(default=0, metadata=_rule(lo=0, hi=50))
     pin_pepper: Secret = field(
         default=Secret("demo-pepper-change-me"), metadata=_rule(non_empty=True)
     )
@@ -265,6 +275,13 @@ class LedgerSettings:
 
     def __post_init__(self) -> None:
         _check_fields(self, "ledger")
+        if self.writer_spin_ms and self.writer is not WriterMode.PROCESS:
+            # Spinning on a thread would hold the GIL the event loop needs.
+            raise SettingsError(
+                'applies only when ledger.writer is "process"',
+                key="ledger.writer_spin_ms",
+                because="ledger.writer",
+            )
 
 
 @dataclass(frozen=True, slots=True)

@@ -84,11 +84,14 @@ INLINE_READ_MAX = 4
 class SqliteStore:
     def __init__(self, path: Path, *, synchronous: str = "FULL", busy_timeout_ms: int = 5000,
                  readers: int = 2, writer: WriterKind = "thread",
-                 wal_sync: WalSync = "syncer") -> None:
+                 wal_sync: WalSync = "syncer", writer_spin_ms: float = 0.0) -> None:
         if writer not in ("process", "thread"):
             raise ValueError(f"writer: 'process' or 'thread', got {writer!r}")
         if wal_sync not in ("syncer", "commit"):
             raise ValueError(f"wal_sync: 'syncer' or 'commit', got {wal_sync!r}")
+        if writer_spin_ms < 0 or (writer_spin_ms and writer != "process"):
+            raise ValueError(f"writer_spin_ms: 0, or more with writer='process' (a thread "
+                             f"would spin holding the GIL), got {writer_spin_ms!r}")
         self.path = path
         self.synchronous = synchronous.upper()
         # FULL durability for the group-commit writer: by default its COMMITs leave the WAL
@@ -100,6 +103,7 @@ class SqliteStore:
         self.busy_timeout_ms = busy_timeout_ms
         self.readers = readers
         self.writer_kind: WriterKind = writer
+        self.writer_spin_ms = writer_spin_ms
         self._admin: aiosqlite.Connection | None = None
         self._writer: DbThreads | None = None
         self._process: WriterProcess | None = None
@@ -225,7 +229,8 @@ class SqliteStore:
 
     async def _start_writer(self) -> WriterProcess:
         process = WriterProcess(self.path, synchronous=self._writer_sync,
-                                busy_timeout_ms=self.busy_timeout_ms)
+                                busy_timeout_ms=self.busy_timeout_ms,
+                                spin_ms=self.writer_spin_ms)
         await process.start()
         return process
 

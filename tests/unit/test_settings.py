@@ -13,6 +13,7 @@ import pytest
 from hypothesis import given
 from hypothesis import strategies as st
 
+from gateway.ledger_factory import build_ledger
 from gateway.settings import (
     DEFAULT_SETTINGS_PATH,
     HttpSettings,
@@ -25,6 +26,7 @@ from gateway.settings import (
     SmppBind,
     SmppSettings,
     SyncMode,
+    WriterMode,
     load_settings,
 )
 
@@ -252,6 +254,15 @@ ERRORS = [
         FILE,
     ),
     ("empty pepper", "[ledger]\npin_pepper = ''\n", {}, "ledger.pin_pepper", FILE),
+    ("bad writer", "[ledger]\nwriter = 'fork'\n", {}, "ledger.writer", FILE),
+    ("spin on a thread", "[ledger]\nwriter_spin_ms = 2\n", {}, "ledger.writer_spin_ms", FILE),
+    (
+        "spin too long",
+        "[ledger]\nwriter = 'process'\nwriter_spin_ms = 51\n",
+        {},
+        "ledger.writer_spin_ms",
+        FILE,
+    ),
     ("redis url", "[sessions]\nredis_url = 'localhost:6379'\n", {}, "sessions.redis_url", FILE),
     ("ivr url", "[ivr]\nannouncement_base_url = '/a'\n", {}, "ivr.announcement_base_url", FILE),
     ("tmf path", "[tmf]\nbase_path = 'tmf-api/'\n", {}, "tmf.base_path", FILE),
@@ -416,3 +427,13 @@ def test_secret_values() -> None:
     with pytest.raises(AttributeError):
         Secret("a")._value = "b"
     assert SmppSettings(password=Secret("12345678")).password.reveal() == "12345678"
+
+
+def test_the_ledger_writer_can_be_a_spinning_process(tmp_path: Path) -> None:
+    env = {"SELFCARE_LEDGER__WRITER": "process", "SELFCARE_LEDGER__WRITER_SPIN_MS": "3"}
+
+    settings = load_settings(write(tmp_path, ""), env)
+    store = build_ledger(settings).store
+
+    assert settings.ledger.writer is WriterMode.PROCESS
+    assert (store.writer_kind, store.writer_spin_ms) == ("process", 3)

@@ -8,14 +8,19 @@ import asyncio
 import dataclasses
 import os
 import signal
+import socket
+import threading
 import time
 from pathlib import Path
+
+import pytest
 
 from core import commands as c
 from core.outcomes import Outcome
 from core.service import Ledger, LedgerAdmin
 from core.snapshots import WalletSnapshot
 from core.storage.sqlite import SqliteStore, WriterKind
+from core.storage.writer_process import await_next
 from tests.integration.ledger.invariants import problems
 from tests.ledger_support import Clock, demo_catalog
 
@@ -41,11 +46,11 @@ def script() -> list[c.Command]:
     ]
 
 
-async def run_script(path: Path, writer: WriterKind
+async def run_script(path: Path, writer: WriterKind, spin_ms: float = 0.0
                      ) -> tuple[list[Outcome], list[WalletSnapshot | None]]:
     """The script's outcomes and the two wallets after it."""
     clock = Clock()
-    async with Ledger(SqliteStore(path, writer=writer), pin_pepper="p",
+    async with Ledger(SqliteStore(path, writer=writer, writer_spin_ms=spin_ms), pin_pepper="p",
                       clock=clock) as ledger:
         await LedgerAdmin(ledger).save_provider(demo_catalog())
         outcomes = [await ledger.execute(cmd) for cmd in script()[:4]]
@@ -58,8 +63,10 @@ async def run_script(path: Path, writer: WriterKind
     return outcomes, wallets
 
 
-async def test_the_writer_process_answers_as_the_writer_thread_does(tmp_path: Path) -> None:
-    in_process, wallets_p = await run_script(tmp_path / "p.db", "process")
+@pytest.mark.parametrize("spin_ms", [0.0, 20.0], ids=["sleeping", "spinning"])
+async def test_the_writer_process_answers_as_the_writer_thread_does(tmp_path: Path,
+                                                                    spin_ms: float) -> None:
+    in_process, wallets_p = await run_script(tmp_path / "p.db", "process", spin_ms)
     in_thread, wallets_t = await run_script(tmp_path / "t.db", "thread")
     assert [(o.status, dict(o.data), o.replayed) for o in in_process] == [
         (o.status, dict(o.data), o.replayed) for o in in_thread]
@@ -125,3 +132,39 @@ async def test_close_ends_the_writer_process(tmp_path: Path) -> None:
             break
         assert time.monotonic() < deadline, "writer process still running after close"
         await asyncio.sleep(0.01)
+
+
+def test_a_spinning_wait_sees_a_batch_already_waiting() -> None:
+    ours, theirs = socket.socketpair()
+    with ours, theirs:
+        theirs.sendall(b"x")
+        started = time.monotonic()
+        assert await_next(ours, spin_s=DEADLINE_S)
+        assert time.monotonic() - started < DEADLINE_S / 2
+        assert ours.recv(1) == b"x"  # looked at, not consumed
+
+
+def test_a_spinning_wait_sees_a_batch_that_comes_while_it_spins() -> None:
+    ours, theirs = socket.socketpair()
+    with ours, theirs:
+        sender = threading.Timer(0.05, theirs.sendall, (b"x",))
+        sender.start()
+        started = time.monotonic()
+        assert await_next(ours, spin_s=DEADLINE_S)
+        assert time.monotonic() - started < DEADLINE_S / 2
+        sender.join()
+
+
+def test_a_spinning_wait_gives_up_after_its_time() -> None:
+    ours, theirs = socket.socketpair()
+    with ours, theirs:
+        started = time.monotonic()
+        assert not await_next(ours, spin_s=0.05)
+        assert 0.05 <= time.monotonic() - started < DEADLINE_S
+
+
+@pytest.mark.parametrize(("writer", "spin_ms"), [("thread", 5.0), ("process", -1.0)])
+def test_spinning_is_only_for_a_writer_process(tmp_path: Path, writer: WriterKind,
+                                               spin_ms: float) -> None:
+    with pytest.raises(ValueError, match="writer_spin_ms"):
+        SqliteStore(tmp_path / "l.db", writer=writer, writer_spin_ms=spin_ms)
