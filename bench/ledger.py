@@ -192,7 +192,7 @@ async def main() -> None:
     ap.add_argument("--wal-sync", choices=("syncer", "commit"), default="syncer",
                     help="with FULL: flush the WAL on a syncer thread while the writer goes "
                          "on (default), or inside each COMMIT")
-    ap.add_argument("--writer-spin-ms", type=float, default=0.0,
+    ap.add_argument("--writer-spin-ms", type=int, default=0,
                     help="with --writer process: how long the writer waits for the next batch "
                          "without sleeping")
     ap.add_argument("--switch-interval-ms", type=float, default=None,

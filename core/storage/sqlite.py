@@ -84,7 +84,7 @@ INLINE_READ_MAX = 4
 class SqliteStore:
     def __init__(self, path: Path, *, synchronous: str = "FULL", busy_timeout_ms: int = 5000,
                  readers: int = 2, writer: WriterKind = "thread",
-                 wal_sync: WalSync = "syncer", writer_spin_ms: float = 0.0) -> None:
+                 wal_sync: WalSync = "syncer", writer_spin_ms: int = 0) -> None:
         if writer not in ("process", "thread"):
             raise ValueError(f"writer: 'process' or 'thread', got {writer!r}")
         if wal_sync not in ("syncer", "commit"):

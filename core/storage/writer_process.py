@@ -89,7 +89,7 @@ def await_next(sock: socket.socket, spin_s: float) -> bool:
 
 
 def serve(sock: socket.socket, path: str, synchronous: str, busy_timeout_ms: int,
-          spin_ms: float = 0.0) -> None:
+          spin_ms: int = 0) -> None:
     """The child's loop: open the connection, then one batch at a time until EOF."""
     try:
         conn = open_connection(Path(path), synchronous=synchronous,
@@ -131,7 +131,7 @@ class WriterProcess:
     """The parent's handle: ``start``, then ``execute`` one batch at a time, then ``stop``."""
 
     def __init__(self, path: Path, *, synchronous: str, busy_timeout_ms: int,
-                 spin_ms: float = 0.0) -> None:
+                 spin_ms: int = 0) -> None:
         self._args = {"path": str(path), "synchronous": synchronous,
                       "busy_timeout_ms": busy_timeout_ms, "spin_ms": spin_ms}
         self.pid: int | None = None

@@ -46,7 +46,7 @@ def script() -> list[c.Command]:
     ]
 
 
-async def run_script(path: Path, writer: WriterKind, spin_ms: float = 0.0
+async def run_script(path: Path, writer: WriterKind, spin_ms: int = 0
                      ) -> tuple[list[Outcome], list[WalletSnapshot | None]]:
     """The script's outcomes and the two wallets after it."""
     clock = Clock()
@@ -63,9 +63,9 @@ async def run_script(path: Path, writer: WriterKind, spin_ms: float = 0.0
     return outcomes, wallets
 
 
-@pytest.mark.parametrize("spin_ms", [0.0, 20.0], ids=["sleeping", "spinning"])
+@pytest.mark.parametrize("spin_ms", [0, 20], ids=["sleeping", "spinning"])
 async def test_the_writer_process_answers_as_the_writer_thread_does(tmp_path: Path,
-                                                                    spin_ms: float) -> None:
+                                                                    spin_ms: int) -> None:
     in_process, wallets_p = await run_script(tmp_path / "p.db", "process", spin_ms)
     in_thread, wallets_t = await run_script(tmp_path / "t.db", "thread")
     assert [(o.status, dict(o.data), o.replayed) for o in in_process] == [
@@ -163,8 +163,8 @@ def test_a_spinning_wait_gives_up_after_its_time() -> None:
         assert 0.05 <= time.monotonic() - started < DEADLINE_S
 
 
-@pytest.mark.parametrize(("writer", "spin_ms"), [("thread", 5.0), ("process", -1.0)])
+@pytest.mark.parametrize(("writer", "spin_ms"), [("thread", 5), ("process", -1)])
 def test_spinning_is_only_for_a_writer_process(tmp_path: Path, writer: WriterKind,
-                                               spin_ms: float) -> None:
+                                               spin_ms: int) -> None:
     with pytest.raises(ValueError, match="writer_spin_ms"):
         SqliteStore(tmp_path / "l.db", writer=writer, writer_spin_ms=spin_ms)
