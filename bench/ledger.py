@@ -143,6 +143,7 @@ async def run_phase(ledger: Ledger, args: argparse.Namespace, rng: random.Random
     counts: dict[str, int] = {}
     batches0, cmds0 = ledger.batches, ledger.batched_commands
     cpu0, writer0 = time.process_time(), ledger.store.writer_cpu_s
+    cache0 = ledger.store.wallet_cache_stats
     interval = args.callers / rate if rate else None
     phase = next(PHASES)
     started = time.perf_counter()
@@ -169,6 +170,11 @@ async def run_phase(ledger: Ledger, args: argparse.Namespace, rng: random.Random
         "service process (client, loop, checkpoints)")
     print(f"  CPU per command: writer {writer_cpu / max(cmds, 1) * 1e6:.0f} us; {where} "
           f"{service_cpu / max(cmds, 1) * 1e6:.0f} us")
+    cache = ledger.store.wallet_cache_stats
+    if args.wallet_cache:
+        hits, misses = cache.hits - cache0.hits, cache.misses - cache0.misses
+        print(f"  wallet cache: {hits / max(hits + misses, 1):.0%} of {hits + misses} wallet "
+              f"loads hit; emptied {cache.clears - cache0.clears} times; {cache.size} held")
 
 
 async def main() -> None:
@@ -195,6 +201,9 @@ async def main() -> None:
     ap.add_argument("--writer-spin-ms", type=int, default=0,
                     help="with --writer process: how long the writer waits for the next batch "
                          "without sleeping")
+    ap.add_argument("--wallet-cache", type=int, default=0,
+                    help="wallets the writer keeps between batches (SqliteStore(wallet_cache="
+                         "...)); 0: none")
     ap.add_argument("--switch-interval-ms", type=float, default=None,
                     help="sys.setswitchinterval for the run (default: Python's 5 ms)")
     ap.add_argument("--no-gc-freeze", action="store_true",
@@ -207,7 +216,8 @@ async def main() -> None:
     fresh = not path.exists()
     async with Ledger(SqliteStore(path, synchronous=args.synchronous, writer=args.writer,
                                   wal_sync=args.wal_sync,
-                                  writer_spin_ms=args.writer_spin_ms),
+                                  writer_spin_ms=args.writer_spin_ms,
+                                  wallet_cache=args.wallet_cache),
                       pin_pepper="bench",
                       max_batch=args.max_batch) as ledger:
         await measure(ledger, args, path, fresh)
@@ -242,7 +252,18 @@ async def measure(ledger: Ledger, args: argparse.Namespace, path: Path, fresh: b
               f"p99 {pct(values, 0.99):.2f} ms")
     rss_mb = resource.getrusage(resource.RUSAGE_SELF).ru_maxrss / 1024
     size_mb = await asyncio.to_thread(os.path.getsize, path) / 1e6
-    print(f"peak RSS: {rss_mb:.0f} MiB; database {size_mb:.0f} MB at {path}")
+    writer_rss = ""
+    if ledger.store.writer_pid is not None:
+        writer_rss = f"; writer process {peak_rss_mib(ledger.store.writer_pid):.0f} MiB"
+    print(f"peak RSS: {rss_mb:.0f} MiB{writer_rss}; database {size_mb:.0f} MB at {path}")
+
+
+def peak_rss_mib(pid: int) -> float:
+    """A process's peak resident set (VmHWM), from /proc."""
+    for line in Path(f"/proc/{pid}/status").read_text().splitlines():
+        if line.startswith("VmHWM:"):
+            return int(line.split()[1]) / 1024
+    return float("nan")
 
 
 if __name__ == "__main__":

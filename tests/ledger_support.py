@@ -42,9 +42,9 @@ def demo_catalog(**policy_overrides: Any) -> dict[str, Any]:
 
 
 async def open_ledger(path: Path, clock: Clock, config: dict[str, Any] | None = None,
-                      max_batch: int = 256) -> Ledger:
-    ledger = Ledger(SqliteStore(path), pin_pepper="test-pepper", clock=clock,
-                    max_batch=max_batch)
+                      max_batch: int = 256, wallet_cache: int = 0) -> Ledger:
+    ledger = Ledger(SqliteStore(path, wallet_cache=wallet_cache), pin_pepper="test-pepper",
+                    clock=clock, max_batch=max_batch)
     await ledger.open()
     await LedgerAdmin(ledger).save_provider(config or demo_catalog())
     return ledger

@@ -34,6 +34,7 @@ from core.storage import sqlite_batch
 from core.storage.db_threads import Checkpointer, DbThreads, open_connection
 from core.storage.schema import MIGRATIONS
 from core.storage.wal_sync import WalSyncer
+from core.storage.wallet_cache import CacheStats, WalletCache
 from core.storage.writer_process import WriterGone, WriterProcess
 
 T = TypeVar("T")
@@ -84,7 +85,8 @@ INLINE_READ_MAX = 4
 class SqliteStore:
     def __init__(self, path: Path, *, synchronous: str = "FULL", busy_timeout_ms: int = 5000,
                  readers: int = 2, writer: WriterKind = "thread",
-                 wal_sync: WalSync = "syncer", writer_spin_ms: int = 0) -> None:
+                 wal_sync: WalSync = "syncer", writer_spin_ms: int = 0,
+                 wallet_cache: int = 0) -> None:
         if writer not in ("process", "thread"):
             raise ValueError(f"writer: 'process' or 'thread', got {writer!r}")
         if wal_sync not in ("syncer", "commit"):
@@ -92,6 +94,8 @@ class SqliteStore:
         if writer_spin_ms < 0 or (writer_spin_ms and writer != "process"):
             raise ValueError(f"writer_spin_ms: 0, or more with writer='process' (a thread "
                              f"would spin holding the GIL), got {writer_spin_ms!r}")
+        if wallet_cache < 0:
+            raise ValueError(f"wallet_cache: 0 or more wallets, got {wallet_cache!r}")
         self.path = path
         self.synchronous = synchronous.upper()
         # FULL durability for the group-commit writer: by default its COMMITs leave the WAL
@@ -104,6 +108,9 @@ class SqliteStore:
         self.readers = readers
         self.writer_kind: WriterKind = writer
         self.writer_spin_ms = writer_spin_ms
+        # Wallets the writer keeps between batches (see wallet_cache): this many, 0 for none.
+        self.wallet_cache = wallet_cache
+        self._wallets = WalletCache(wallet_cache) if wallet_cache else None
         self._admin: aiosqlite.Connection | None = None
         self._writer: DbThreads | None = None
         self._process: WriterProcess | None = None
@@ -182,7 +189,7 @@ class SqliteStore:
         it changed. If ``work`` raises, nothing is written."""
         async with self._write_lock:
             result = await self._threads(self._writer).run(
-                sqlite_batch.write_batch, self._cache, needs, keys, now, work)
+                sqlite_batch.write_batch, self._cache, needs, keys, now, work, self._wallets)
             commit = self._count_commit()
         await self.durable(commit)
         return result
@@ -230,7 +237,7 @@ class SqliteStore:
     async def _start_writer(self) -> WriterProcess:
         process = WriterProcess(self.path, synchronous=self._writer_sync,
                                 busy_timeout_ms=self.busy_timeout_ms,
-                                spin_ms=self.writer_spin_ms)
+                                spin_ms=self.writer_spin_ms, wallet_cache=self.wallet_cache)
         await process.start()
         return process
 
@@ -238,9 +245,16 @@ class SqliteStore:
                        ) -> list[Outcome]:
         started = time.thread_time()
         try:
-            return sqlite_batch.execute_commands(conn, self._cache, cmds, now)
+            return sqlite_batch.execute_commands(conn, self._cache, cmds, now, self._wallets)
         finally:
             self._thread_cpu_s += time.thread_time() - started
+
+    @property
+    def wallet_cache_stats(self) -> CacheStats:
+        """The group-commit writer's wallet cache counts (all zero without a cache)."""
+        if self._process is not None:
+            return self._process.cache_stats
+        return self._wallets.stats() if self._wallets is not None else CacheStats()
 
     @property
     def writer_pid(self) -> int | None:

@@ -8,6 +8,7 @@ change with executemany; COMMIT. Any exception rolls the whole batch back.
 
 from __future__ import annotations
 
+import logging
 import sqlite3
 from collections.abc import Callable, Sequence
 from typing import TypeVar
@@ -23,8 +24,10 @@ from core.rows import SystemAccount
 from core.snapshots import SubscriberInfo, WalletState
 from core.storage import sqlite_rows as rows
 from core.storage.catalog_store import load_catalog
+from core.storage.wallet_cache import WalletCache, WalletRows
 
 T = TypeVar("T")
+log = logging.getLogger(__name__)
 ID_TABLES = ("accounts", "buckets", "reservations", "operations")
 HEAD_SQL = "SELECT (SELECT value FROM meta WHERE key = 'catalog_version'), " + ", ".join(
     f"(SELECT COALESCE(MAX(id), 0) + 1 FROM {t})" for t in ID_TABLES)
@@ -52,29 +55,43 @@ def catalog_version(conn: sqlite3.Connection) -> int:
 
 def write_batch(conn: sqlite3.Connection, cache: CatalogCache, needs: Needs,
                 keys: Sequence[str], now: EpochSeconds,
-                work: Callable[[Book, dict[str, StoredOutcome]], T]) -> T:
+                work: Callable[[Book, dict[str, StoredOutcome]], T],
+                wallets: WalletCache | None = None) -> T:
+    """One write transaction. With ``wallets``, the wallets it finds there are used as they
+    are instead of being read, and every wallet of the batch is kept there after COMMIT."""
     conn.execute("BEGIN IMMEDIATE")
     try:
+        if wallets is not None:
+            wallets.begin(conn, now)
         head = conn.execute(HEAD_SQL).fetchone()
         book = Book(cache.get(conn, head[0]), now,
                     IdAllocator(dict(zip(ID_TABLES, head[1:], strict=True))))
         stored = stored_outcomes(conn, keys)
-        load(conn, book, needs, now)
+        load(conn, book, needs, now, wallets)
         result = work(book, stored)
         persist(conn, book)
         conn.execute("COMMIT")
-        return result
     except BaseException:
+        if wallets is not None:
+            wallets.clear()  # its wallets may carry changes that were never written
         conn.execute("ROLLBACK")
         raise
+    if wallets is not None:
+        try:
+            wallets.keep(book)
+        except Exception:  # the batch is committed: a cache fault must not undo its answer
+            wallets.clear()
+            log.exception("wallet cache emptied after a fault keeping a batch's wallets")
+    return result
 
 
 def execute_commands(conn: sqlite3.Connection, cache: CatalogCache,
-                     cmds: Sequence[c.Command], now: EpochSeconds) -> list[Outcome]:
+                     cmds: Sequence[c.Command], now: EpochSeconds,
+                     wallets: WalletCache | None = None) -> list[Outcome]:
     """One group-commit transaction of ``cmds``: what the writer (thread or process) runs."""
     return write_batch(conn, cache, executor.merge([executor.needs(cmd) for cmd in cmds]),
                        [cmd.key for cmd in cmds], now,
-                       lambda book, stored: executor.run_batch(book, cmds, stored))
+                       lambda book, stored: executor.run_batch(book, cmds, stored), wallets)
 
 
 def read_accounts(conn: sqlite3.Connection, cache: CatalogCache, msisdns: Sequence[str],
@@ -125,14 +142,19 @@ def stored_outcomes(conn: sqlite3.Connection, keys: Sequence[str]
     return {k: StoredOutcome(f, o) for k, f, o in found}
 
 
-def load(conn: sqlite3.Connection, book: Book, needs: Needs, now: EpochSeconds) -> None:
+def load(conn: sqlite3.Connection, book: Book, needs: Needs, now: EpochSeconds,
+         wallets: WalletCache | None = None) -> None:
+    msisdns: Sequence[str] = needs.msisdns
+    reservation_ids: Sequence[int] = needs.reservation_ids
     account_ids: set[int] = set()
-    if needs.msisdns:
-        marks, params = rows.in_list(needs.msisdns)
+    if wallets is not None:
+        account_ids, msisdns, reservation_ids = wallets.account_ids(msisdns, reservation_ids)
+    if msisdns:
+        marks, params = rows.in_list(msisdns)
         account_ids.update(r[0] for r in conn.execute(
             f"SELECT account_id FROM subscribers WHERE msisdn IN ({marks})", params))
-    if needs.reservation_ids:
-        marks, params = rows.in_list(needs.reservation_ids)
+    if reservation_ids:
+        marks, params = rows.in_list(reservation_ids)
         account_ids.update(r[0] for r in conn.execute(
             f"SELECT account_id FROM reservations WHERE id IN ({marks})", params))
     if needs.pin_hashes:
@@ -147,7 +169,7 @@ def load(conn: sqlite3.Connection, book: Book, needs: Needs, now: EpochSeconds) 
     if needs.due_accounts:
         due = due_accounts(conn, book, now, needs.due_accounts)
         account_ids.update(due)
-    load_accounts(conn, book, sorted(account_ids), now)
+    load_accounts(conn, book, sorted(account_ids), now, wallets)
     if due:
         # Housekeeping ends lapsed reservations, which the account load leaves out.
         marks, params = rows.in_list(due)
@@ -189,29 +211,43 @@ def due_accounts(conn: sqlite3.Connection, book: Book, now: EpochSeconds, limit:
 
 
 def load_accounts(conn: sqlite3.Connection, book: Book, ids: Sequence[int],
-                  now: EpochSeconds) -> None:
-    """The accounts with their subscribers, balances, buckets and the reservations that still
-    hold value (open and unexpired: a lapsed one holds nothing until housekeeping ends it)."""
-    if not ids:
-        return
-    marks, params = rows.in_list(ids)
+                  now: EpochSeconds, wallets: WalletCache | None = None) -> None:
+    """The accounts (``ids`` ascending) with their subscribers, balances, buckets and the
+    reservations that still hold value (open and unexpired: a lapsed one holds nothing until
+    housekeeping ends it); from ``wallets`` those it holds."""
+    found = WalletRows()
+    if wallets is not None:
+        ids = wallets.take(ids, now, found)
+    if ids:
+        marks, params = rows.in_list(ids)
 
-    def select(sql: str, *extra: object) -> list[rows.Row]:
-        return conn.execute(sql.format(marks=marks), (*params, *extra)).fetchall()
+        def select(sql: str, *extra: object) -> list[rows.Row]:
+            return conn.execute(sql.format(marks=marks), (*params, *extra)).fetchall()
 
+        cached = len(found.accounts)
+        found.accounts += select(f"SELECT {rows.ACCOUNT_COLS} FROM accounts WHERE id IN "
+                                 "({marks})")
+        found.subscribers += select(f"SELECT {rows.SUBSCRIBER_COLS} FROM subscribers WHERE "
+                                    "account_id IN ({marks})")
+        found.balances += select(f"SELECT {rows.BALANCE_COLS} FROM balances WHERE "
+                                 "account_id IN ({marks})")
+        found.buckets += select(f"SELECT {rows.BUCKET_COLS} FROM buckets WHERE account_id IN "
+                                "({marks})")
+        found.reservations += select(
+            f"SELECT {rows.RESERVATION_COLS} FROM reservations WHERE account_id IN "
+            "({marks}) AND state = 'open' AND expires_at > ?", now)
+        if cached:
+            # Accounts in id order, as one query for them all gives: housekeeping walks the
+            # book's accounts in this order, which decides its operation ids and notices.
+            # (Each account's other rows come from one source, already in the right order.)
+            found.accounts.sort(key=lambda r: r[0])
     rows.attach(
         book,
-        map(rows.account_from_row,
-            select(f"SELECT {rows.ACCOUNT_COLS} FROM accounts WHERE id IN ({{marks}})")),
-        map(rows.subscriber_from_row, select(
-            f"SELECT {rows.SUBSCRIBER_COLS} FROM subscribers WHERE account_id IN ({{marks}})")),
-        map(rows.balance_from_row, select(
-            f"SELECT {rows.BALANCE_COLS} FROM balances WHERE account_id IN ({{marks}})")),
-        map(rows.bucket_from_row, select(
-            f"SELECT {rows.BUCKET_COLS} FROM buckets WHERE account_id IN ({{marks}})")),
-        map(rows.reservation_from_row, select(
-            f"SELECT {rows.RESERVATION_COLS} FROM reservations WHERE account_id IN "
-            "({marks}) AND state = 'open' AND expires_at > ?", now)),
+        map(rows.account_from_row, found.accounts),
+        map(rows.subscriber_from_row, found.subscribers),
+        map(rows.balance_from_row, found.balances),
+        map(rows.bucket_from_row, found.buckets),
+        map(rows.reservation_from_row, found.reservations),
     )
 
 

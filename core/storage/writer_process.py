@@ -11,9 +11,11 @@ GIL. It is an option (``SqliteStore(writer="process")``) for services whose loop
 The protocol over one socket pair, each message a 4-byte length and a pickle:
     child -> parent  ("ready",) once its connection is open, or ("error", text)
     parent -> child  (now, [Command, ...])       one group-commit batch
-    child -> parent  ("ok", [Outcome, ...], cpu_s)   after COMMIT; cpu_s: the child's CPU
+    child -> parent  ("ok", [Outcome, ...], cpu_s, CacheStats)
+                                                     after COMMIT; cpu_s: the child's CPU
                                                      seconds so far, less any spent spinning
-                                                     for the next batch (benchmarks, metrics)
+                                                     for the next batch (benchmarks, metrics);
+                                                     its wallet cache's counts so far
                      ("error", text)                 rolled back; nothing was written
 With ``spin_ms`` the child waits that long for the next batch without sleeping (see
 ``await_next``) before it blocks. The child runs one batch at a time and exits when the
@@ -43,6 +45,7 @@ from core.clock import EpochSeconds
 from core.outcomes import Outcome
 from core.storage import sqlite_batch
 from core.storage.db_threads import open_connection
+from core.storage.wallet_cache import CacheStats, WalletCache
 from core.storage.zygote import Zygote
 
 HEADER = struct.Struct("!I")
@@ -89,7 +92,7 @@ def await_next(sock: socket.socket, spin_s: float) -> bool:
 
 
 def serve(sock: socket.socket, path: str, synchronous: str, busy_timeout_ms: int,
-          spin_ms: int = 0) -> None:
+          spin_ms: int = 0, wallet_cache: int = 0) -> None:
     """The child's loop: open the connection, then one batch at a time until EOF."""
     try:
         conn = open_connection(Path(path), synchronous=synchronous,
@@ -99,6 +102,7 @@ def serve(sock: socket.socket, path: str, synchronous: str, busy_timeout_ms: int
         sock.close()
         return
     cache = sqlite_batch.CatalogCache()
+    wallets = WalletCache(wallet_cache) if wallet_cache else None
     spun_s = 0.0  # CPU spent waiting: left out of the CPU time reported, which is the work's
     try:
         _send(sock, ("ready",))
@@ -115,11 +119,12 @@ def serve(sock: socket.socket, path: str, synchronous: str, busy_timeout_ms: int
                 break
             now, cmds = pickle.loads(body)
             try:
-                outcomes = sqlite_batch.execute_commands(conn, cache, cmds, now)
+                outcomes = sqlite_batch.execute_commands(conn, cache, cmds, now, wallets)
             except Exception:  # rolled back; the parent retries the commands one by one
                 _send(sock, ("error", traceback.format_exc(limit=8)))
                 continue
-            _send(sock, ("ok", outcomes, time.process_time() - spun_s))
+            _send(sock, ("ok", outcomes, time.process_time() - spun_s,
+                         wallets.stats() if wallets is not None else CacheStats()))
     except (BrokenPipeError, ConnectionResetError):
         pass  # the parent is gone: nobody is waiting for an answer
     finally:
@@ -131,14 +136,16 @@ class WriterProcess:
     """The parent's handle: ``start``, then ``execute`` one batch at a time, then ``stop``."""
 
     def __init__(self, path: Path, *, synchronous: str, busy_timeout_ms: int,
-                 spin_ms: int = 0) -> None:
+                 spin_ms: int = 0, wallet_cache: int = 0) -> None:
         self._args = {"path": str(path), "synchronous": synchronous,
-                      "busy_timeout_ms": busy_timeout_ms, "spin_ms": spin_ms}
+                      "busy_timeout_ms": busy_timeout_ms, "spin_ms": spin_ms,
+                      "wallet_cache": wallet_cache}
         self.pid: int | None = None
         self._reader: asyncio.StreamReader | None = None
         self._writer: asyncio.StreamWriter | None = None
         self._lock = asyncio.Lock()  # one batch in flight: answers come back in order
         self.cpu_s = 0.0  # the writer's CPU time as of its last answer
+        self.cache_stats = CacheStats()  # and its wallet cache's counts
 
     async def start(self) -> None:
         ours, theirs = socket.socketpair()
@@ -181,6 +188,7 @@ class WriterProcess:
                 raise WriterFailed(f"ledger batch rolled back:\n{answer[1]}")
             outcomes: list[Outcome] = answer[1]
             self.cpu_s = answer[2]
+            self.cache_stats = answer[3]
             return outcomes
 
     async def stop(self) -> None:

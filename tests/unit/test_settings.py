@@ -263,6 +263,7 @@ ERRORS = [
         "ledger.writer_spin_ms",
         FILE,
     ),
+    ("negative wallet cache", "[ledger]\nwallet_cache = -1\n", {}, "ledger.wallet_cache", FILE),
     ("redis url", "[sessions]\nredis_url = 'localhost:6379'\n", {}, "sessions.redis_url", FILE),
     ("ivr url", "[ivr]\nannouncement_base_url = '/a'\n", {}, "ivr.announcement_base_url", FILE),
     ("tmf path", "[tmf]\nbase_path = 'tmf-api/'\n", {}, "tmf.base_path", FILE),
@@ -437,3 +438,10 @@ def test_the_ledger_writer_can_be_a_spinning_process(tmp_path: Path) -> None:
 
     assert settings.ledger.writer is WriterMode.PROCESS
     assert (store.writer_kind, store.writer_spin_ms) == ("process", 3)
+
+
+def test_the_ledger_writer_can_keep_wallets(tmp_path: Path) -> None:
+    settings = load_settings(write(tmp_path, "[ledger]\nwallet_cache = 5000\n"), {})
+
+    assert build_ledger(settings).store.wallet_cache == 5000
+    assert build_ledger(load_settings(write(tmp_path, ""), {})).store.wallet_cache == 0

@@ -329,6 +329,8 @@ batch_parts = st.one_of(
           suppress_health_check=[HealthCheck.too_slow], report_multiple_bugs=False,
           phases=[Phase.explicit, Phase.reuse, Phase.generate, Phase.target, Phase.shrink])
 class LedgerMachine(RuleBasedStateMachine):
+    wallet_cache = 0  # wallets the writer keeps between batches
+
     def __init__(self) -> None:
         super().__init__()
         self.loop = asyncio.new_event_loop()
@@ -337,7 +339,8 @@ class LedgerMachine(RuleBasedStateMachine):
         self.model = Model(self.clock)
         self.history: list[tuple[c.Command, Outcome]] = []
         self.n = 0
-        self.ledger: Ledger = self.run(open_ledger(self.dir / "ledger.db", self.clock))
+        self.ledger: Ledger = self.run(open_ledger(self.dir / "ledger.db", self.clock,
+                                                   wallet_cache=self.wallet_cache))
         for msisdn in WALLETS:
             created = self.first(c.CreateWallet(key=self.key("create"), msisdn=msisdn,
                                                 provider="Demo Telecom"))
@@ -542,3 +545,14 @@ class LedgerMachine(RuleBasedStateMachine):
 
 
 TestLedgerMachine = LedgerMachine.TestCase
+
+
+class CachedLedgerMachine(LedgerMachine):
+    """The same sequences with the writer keeping wallets between batches (fewer of them: the
+    cache must change nothing, and test_wallet_cache compares it with a writer without)."""
+
+    wallet_cache = 10
+
+
+TestCachedLedgerMachine = CachedLedgerMachine.TestCase
+TestCachedLedgerMachine.settings = settings(TestLedgerMachine.settings, max_examples=40)

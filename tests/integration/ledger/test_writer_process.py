@@ -46,12 +46,12 @@ def script() -> list[c.Command]:
     ]
 
 
-async def run_script(path: Path, writer: WriterKind, spin_ms: int = 0
+async def run_script(path: Path, writer: WriterKind, spin_ms: int = 0, wallet_cache: int = 0
                      ) -> tuple[list[Outcome], list[WalletSnapshot | None]]:
     """The script's outcomes and the two wallets after it."""
     clock = Clock()
-    async with Ledger(SqliteStore(path, writer=writer, writer_spin_ms=spin_ms), pin_pepper="p",
-                      clock=clock) as ledger:
+    store = SqliteStore(path, writer=writer, writer_spin_ms=spin_ms, wallet_cache=wallet_cache)
+    async with Ledger(store, pin_pepper="p", clock=clock) as ledger:
         await LedgerAdmin(ledger).save_provider(demo_catalog())
         outcomes = [await ledger.execute(cmd) for cmd in script()[:4]]
         # The rest in one batch: one transaction, each command seeing the ones before it.
@@ -60,13 +60,17 @@ async def run_script(path: Path, writer: WriterKind, spin_ms: int = 0
             key="c1", reservation_id=outcomes[4].data["reservation_id"], used=7_000)))
         wallets = [await ledger.wallet(m) for m in (A, B)]
         assert await problems(ledger.store, clock()) == []
+        # Later batches found the wallets that earlier ones kept (and the counts came back).
+        assert (store.wallet_cache_stats.hits > 0) == bool(wallet_cache)
     return outcomes, wallets
 
 
-@pytest.mark.parametrize("spin_ms", [0, 20], ids=["sleeping", "spinning"])
-async def test_the_writer_process_answers_as_the_writer_thread_does(tmp_path: Path,
-                                                                    spin_ms: int) -> None:
-    in_process, wallets_p = await run_script(tmp_path / "p.db", "process", spin_ms)
+@pytest.mark.parametrize(("spin_ms", "wallet_cache"), [(0, 0), (20, 0), (0, 100)],
+                         ids=["sleeping", "spinning", "keeping wallets"])
+async def test_the_writer_process_answers_as_the_writer_thread_does(
+        tmp_path: Path, spin_ms: int, wallet_cache: int) -> None:
+    in_process, wallets_p = await run_script(tmp_path / "p.db", "process", spin_ms,
+                                             wallet_cache)
     in_thread, wallets_t = await run_script(tmp_path / "t.db", "thread")
     assert [(o.status, dict(o.data), o.replayed) for o in in_process] == [
         (o.status, dict(o.data), o.replayed) for o in in_thread]
