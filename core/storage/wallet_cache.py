@@ -30,12 +30,14 @@ from __future__ import annotations
 import sqlite3
 from collections.abc import Iterable, Sequence
 from dataclasses import dataclass, field
+from typing import TypeVar
 
 from core.book import Book
 from core.clock import EpochSeconds
 from core.rows import Account, Balance, Bucket, Reservation, ReservationState, Subscriber
 from core.storage import sqlite_rows as rows
 
+K = TypeVar("K", str, int)
 RESERVATION_EXPIRES_AT = [c.strip() for c in rows.RESERVATION_COLS.split(",")].index(
     "expires_at")
 # One wallet's rows: its account's, then its subscribers', balances', buckets' and open
@@ -110,20 +112,8 @@ class WalletCache:
         """The accounts known here for these subscribers and reservations, and the
         subscribers and reservations storage must look up itself."""
         found: set[int] = set()
-        other_msisdns: list[str] = []
-        other_reservations: list[int] = []
-        for msisdn in msisdns:
-            account_id = self._by_msisdn.get(msisdn)
-            if account_id is None:
-                other_msisdns.append(msisdn)
-            else:
-                found.add(account_id)
-        for reservation_id in reservation_ids:
-            account_id = self._by_reservation.get(reservation_id)
-            if account_id is None:
-                other_reservations.append(reservation_id)
-            else:
-                found.add(account_id)
+        other_msisdns = _known(self._by_msisdn, msisdns, found)
+        other_reservations = _known(self._by_reservation, reservation_ids, found)
         return found, other_msisdns, other_reservations
 
     def take(self, ids: Sequence[int], now: EpochSeconds, into: WalletRows) -> list[int]:
@@ -186,6 +176,18 @@ class WalletCache:
             self._by_msisdn.pop(msisdn, None)
         for reservation_id in wallet[2]:
             self._by_reservation.pop(reservation_id, None)
+
+
+def _known(index: dict[K, int], keys: Iterable[K], found: set[int]) -> list[K]:
+    """Add to ``found`` the accounts ``index`` gives for ``keys``; the keys it does not know."""
+    unknown: list[K] = []
+    for key in keys:
+        account_id = index.get(key)
+        if account_id is None:
+            unknown.append(key)
+        else:
+            found.add(account_id)
+    return unknown
 
 
 def _msisdn(sub: Subscriber) -> str:
