@@ -144,6 +144,7 @@ async def run_phase(ledger: Ledger, args: argparse.Namespace, rng: random.Random
     batches0, cmds0 = ledger.batches, ledger.batched_commands
     cpu0, writer0 = time.process_time(), ledger.store.writer_cpu_s
     cache0 = ledger.store.wallet_cache_stats
+    wal0 = ledger.store.wal_stats
     interval = args.callers / rate if rate else None
     phase = next(PHASES)
     started = time.perf_counter()
@@ -170,6 +171,12 @@ async def run_phase(ledger: Ledger, args: argparse.Namespace, rng: random.Random
         "service process (client, loop, checkpoints)")
     print(f"  CPU per command: writer {writer_cpu / max(cmds, 1) * 1e6:.0f} us; {where} "
           f"{service_cpu / max(cmds, 1) * 1e6:.0f} us")
+    wal = ledger.store.wal_stats
+    print(f"  WAL: {wal.checkpoints - wal0.checkpoints} checkpoints, "
+          f"{wal.caught_up - wal0.caught_up} of {wal.holds - wal0.holds} with writes held "
+          f"copied every frame (the WAL then starts again), writes held "
+          f"{(wal.held_s - wal0.held_s) * 1000:.0f} ms in all; longest hold so far "
+          f"{wal.longest_hold_s * 1000:.1f} ms; largest WAL so far {wal.largest_frames} frames")
     cache = ledger.store.wallet_cache_stats
     if args.wallet_cache:
         hits, misses = cache.hits - cache0.hits, cache.misses - cache0.misses
@@ -204,6 +211,9 @@ async def main() -> None:
     ap.add_argument("--wallet-cache", type=int, default=0,
                     help="wallets the writer keeps between batches (SqliteStore(wallet_cache="
                          "...)); 0: none")
+    ap.add_argument("--wal-restart-mib", type=int, default=256,
+                    help="WAL size at which the checkpointer holds writes for a moment so "
+                         "that the WAL starts again (SqliteStore(wal_restart_mib=...))")
     ap.add_argument("--switch-interval-ms", type=float, default=None,
                     help="sys.setswitchinterval for the run (default: Python's 5 ms)")
     ap.add_argument("--no-gc-freeze", action="store_true",
@@ -217,7 +227,8 @@ async def main() -> None:
     async with Ledger(SqliteStore(path, synchronous=args.synchronous, writer=args.writer,
                                   wal_sync=args.wal_sync,
                                   writer_spin_ms=args.writer_spin_ms,
-                                  wallet_cache=args.wallet_cache),
+                                  wallet_cache=args.wallet_cache,
+                                  wal_restart_mib=args.wal_restart_mib),
                       pin_pepper="bench",
                       max_batch=args.max_batch) as ledger:
         await measure(ledger, args, path, fresh)

@@ -11,7 +11,8 @@ def build_ledger(settings: Settings) -> Ledger:
     ls = settings.ledger
     store = SqliteStore(ls.path, synchronous=ls.synchronous.value,
                         busy_timeout_ms=ls.busy_timeout_ms, writer=ls.writer.value,
-                        writer_spin_ms=ls.writer_spin_ms, wallet_cache=ls.wallet_cache)
+                        writer_spin_ms=ls.writer_spin_ms, wallet_cache=ls.wallet_cache,
+                        wal_restart_mib=ls.wal_restart_mib)
     return Ledger(store, pin_pepper=ls.pin_pepper.reveal(),
                   default_region=settings.provider.default_region,
                   max_batch=ls.group_commit_max)

@@ -269,6 +269,7 @@ class LedgerSettings:
     writer: WriterMode = WriterMode.THREAD
     writer_spin_ms: int = field(default=0, metadata=_rule(lo=0, hi=50))
     wallet_cache: int = field(default=0, metadata=_rule(lo=0, hi=10_000_000))
+    wal_restart_mib: int = field(default=256, metadata=_rule(lo=1, hi=65_536))
     pin_pepper: Secret = field(
         default=Secret("demo-pepper-change-me"), metadata=_rule(non_empty=True)
     )

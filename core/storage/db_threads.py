@@ -81,38 +81,3 @@ class DbThreads:
             for conn in self._connections:
                 conn.close()
             self._connections.clear()
-
-
-class Checkpointer:
-    """Keeps the WAL short without stalling writers: a thread of its own that runs a PASSIVE
-    checkpoint every ``interval_s`` (PASSIVE copies what it can and never waits for, or
-    blocks, a writer), and a last one when the store closes. Not TRUNCATE at close: that
-    waits out the busy timeout while any other connection (another process) reads; SQLite
-    checkpoints and removes the WAL itself when the last connection closes."""
-
-    def __init__(self, path: Path, *, synchronous: str, busy_timeout_ms: int,
-                 interval_s: float = 0.5) -> None:
-        self._path = path
-        self._synchronous = synchronous
-        self._busy_timeout_ms = busy_timeout_ms
-        self._interval_s = interval_s
-        self._stop = threading.Event()
-        self._thread = threading.Thread(target=self._run, name="ledger-checkpointer",
-                                        daemon=True)
-
-    def start(self) -> None:
-        self._thread.start()
-
-    def _run(self) -> None:
-        conn = open_connection(self._path, synchronous=self._synchronous,
-                               busy_timeout_ms=self._busy_timeout_ms, autocheckpoint=False)
-        try:
-            while not self._stop.wait(self._interval_s):
-                conn.execute("PRAGMA wal_checkpoint(PASSIVE)").fetchone()
-            conn.execute("PRAGMA wal_checkpoint(PASSIVE)").fetchone()
-        finally:
-            conn.close()
-
-    def stop(self) -> None:
-        self._stop.set()
-        self._thread.join()

@@ -31,8 +31,9 @@ from core.executor import Needs, StoredOutcome
 from core.outcomes import Outcome
 from core.snapshots import SubscriberInfo
 from core.storage import sqlite_batch
-from core.storage.db_threads import Checkpointer, DbThreads, open_connection
+from core.storage.db_threads import DbThreads, open_connection
 from core.storage.schema import MIGRATIONS
+from core.storage.wal_checkpoint import WalCheckpointer, WalStats
 from core.storage.wal_sync import WalSyncer
 from core.storage.wallet_cache import CacheStats, WalletCache
 from core.storage.writer_process import WriterGone, WriterProcess
@@ -86,7 +87,8 @@ class SqliteStore:
     def __init__(self, path: Path, *, synchronous: str = "FULL", busy_timeout_ms: int = 5000,
                  readers: int = 2, writer: WriterKind = "thread",
                  wal_sync: WalSync = "syncer", writer_spin_ms: int = 0,
-                 wallet_cache: int = 0) -> None:
+                 wallet_cache: int = 0, wal_restart_mib: int = 256,
+                 checkpoint_interval_s: float = 0.5) -> None:
         if writer not in ("process", "thread"):
             raise ValueError(f"writer: 'process' or 'thread', got {writer!r}")
         if wal_sync not in ("syncer", "commit"):
@@ -96,6 +98,8 @@ class SqliteStore:
                              f"would spin holding the GIL), got {writer_spin_ms!r}")
         if wallet_cache < 0:
             raise ValueError(f"wallet_cache: 0 or more wallets, got {wallet_cache!r}")
+        if wal_restart_mib < 1:
+            raise ValueError(f"wal_restart_mib: 1 or more, got {wal_restart_mib!r}")
         self.path = path
         self.synchronous = synchronous.upper()
         # FULL durability for the group-commit writer: by default its COMMITs leave the WAL
@@ -117,7 +121,12 @@ class SqliteStore:
         self._thread_cpu_s = 0.0
         self._reader: DbThreads | None = None
         self._inline: sqlite3.Connection | None = None  # the event loop's own, for small reads
-        self._checkpointer: Checkpointer | None = None
+        # The WAL is started again from its beginning once it passes this size (see
+        # wal_checkpoint); checkpoints run every checkpoint_interval_s.
+        self.wal_restart_mib = wal_restart_mib
+        self._checkpoint_interval_s = checkpoint_interval_s
+        self._checkpointer: WalCheckpointer | None = None
+        self._wal_stats = WalStats()
         self._cache = sqlite_batch.CatalogCache()
         self._write_lock = asyncio.Lock()  # batch writer and admin writes take turns
         self._admin_lock = asyncio.Lock()  # the admin connection runs one transaction at once
@@ -143,9 +152,11 @@ class SqliteStore:
         self._reader = DbThreads(self.path, name="ledger-reader", workers=self.readers,
                                  synchronous=self.synchronous,
                                  busy_timeout_ms=self.busy_timeout_ms)
-        self._checkpointer = Checkpointer(self.path, synchronous=self.synchronous,
-                                          busy_timeout_ms=self.busy_timeout_ms)
-        self._checkpointer.start()
+        self._checkpointer = WalCheckpointer(
+            self.path, synchronous=self.synchronous, busy_timeout_ms=self.busy_timeout_ms,
+            write_lock=self._write_lock, restart_bytes=self.wal_restart_mib << 20,
+            interval_s=self._checkpoint_interval_s)
+        await self._checkpointer.start()
         self._inline = open_connection(self.path, synchronous=self.synchronous,
                                        busy_timeout_ms=self.busy_timeout_ms)
 
@@ -157,7 +168,8 @@ class SqliteStore:
             if threads is not None:
                 await asyncio.to_thread(threads.close)
         if self._checkpointer is not None:
-            await asyncio.to_thread(self._checkpointer.stop)
+            await self._checkpointer.stop()
+            self._wal_stats = self._checkpointer.stats
             self._checkpointer = None
         if self._inline is not None:
             self._inline.close()
@@ -255,6 +267,17 @@ class SqliteStore:
         if self._process is not None:
             return self._process.cache_stats
         return self._wallets.stats() if self._wallets is not None else CacheStats()
+
+    @property
+    def wal_stats(self) -> WalStats:
+        """What the WAL checkpointer has done (see wal_checkpoint)."""
+        return self._checkpointer.stats if self._checkpointer is not None else self._wal_stats
+
+    async def checkpoint_wal(self) -> None:
+        """One checkpoint round now, as the checkpointer runs every interval."""
+        if self._checkpointer is None:
+            raise RuntimeError("store is not open")
+        await self._checkpointer.checkpoint()
 
     @property
     def writer_pid(self) -> int | None:

@@ -264,6 +264,7 @@ ERRORS = [
         FILE,
     ),
     ("negative wallet cache", "[ledger]\nwallet_cache = -1\n", {}, "ledger.wallet_cache", FILE),
+    ("no WAL bound", "[ledger]\nwal_restart_mib = 0\n", {}, "ledger.wal_restart_mib", FILE),
     ("redis url", "[sessions]\nredis_url = 'localhost:6379'\n", {}, "sessions.redis_url", FILE),
     ("ivr url", "[ivr]\nannouncement_base_url = '/a'\n", {}, "ivr.announcement_base_url", FILE),
     ("tmf path", "[tmf]\nbase_path = 'tmf-api/'\n", {}, "tmf.base_path", FILE),
@@ -445,3 +446,10 @@ def test_the_ledger_writer_can_keep_wallets(tmp_path: Path) -> None:
 
     assert build_ledger(settings).store.wallet_cache == 5000
     assert build_ledger(load_settings(write(tmp_path, ""), {})).store.wallet_cache == 0
+
+
+def test_the_wal_bound_comes_from_settings(tmp_path: Path) -> None:
+    env = {"SELFCARE_LEDGER__WAL_RESTART_MIB": "32"}
+
+    assert build_ledger(load_settings(write(tmp_path, ""), env)).store.wal_restart_mib == 32
+    assert build_ledger(load_settings(write(tmp_path, ""), {})).store.wal_restart_mib == 256
