@@ -10,6 +10,9 @@ process do not share counters), served at ``/metrics``.
 * ``selfcare_ussd_sessions_ended_total{status}``: the aggregator's end-of-session notices.
 * ``selfcare_notifications_total{kind, outcome}``: outbox rows by what became of them
   (sent, retry, failed, skipped, expired; gateway/notification_sender.py).
+* ``selfcare_ledger_wal_*``: what the ledger's WAL checkpointer did (core/storage/
+  wal_checkpoint.py): checkpoints, holds of the writes and how long they lasted, restarts,
+  the largest WAL seen. Read from the store when scraped.
 
 Label children are looked up once and kept: a step's metrics cost a few dict lookups.
 """
@@ -17,11 +20,15 @@ Label children are looked up once and kept: a step's metrics cost a few dict loo
 from __future__ import annotations
 
 import time
-from collections.abc import Awaitable, Callable
+from collections.abc import Awaitable, Callable, Iterator
 
 from aiohttp import web
 from prometheus_client import CONTENT_TYPE_LATEST, CollectorRegistry, Counter, Histogram
+from prometheus_client.core import CounterMetricFamily, GaugeMetricFamily, Metric
 from prometheus_client.exposition import generate_latest
+from prometheus_client.registry import Collector
+
+from core.storage.wal_checkpoint import WalStats
 
 Handler = Callable[[web.Request], Awaitable[web.StreamResponse]]
 LATENCY_BUCKETS_S = (0.001, 0.002, 0.005, 0.01, 0.02, 0.05, 0.1, 0.25, 0.5, 1.0, 2.5, 5.0, 15.0)
@@ -56,6 +63,10 @@ class Metrics:
         if child is None:
             child = self._children[key] = family.labels(*labels)
         return child
+
+    def watch_wal(self, stats: Callable[[], WalStats]) -> None:
+        """Serve the ledger WAL checkpointer's counts, as ``stats()`` gives them when scraped."""
+        self.registry.register(WalCollector(stats))
 
     def menu_step(self, menu: str, result: str) -> None:
         self._counter(self.menu_steps, menu, result).inc()
@@ -102,3 +113,25 @@ class Metrics:
         """``GET /metrics`` in the Prometheus text format."""
         return web.Response(body=generate_latest(self.registry),
                             headers={"Content-Type": CONTENT_TYPE_LATEST})
+
+
+class WalCollector(Collector):
+    def __init__(self, stats: Callable[[], WalStats]) -> None:
+        self._stats = stats
+
+    def collect(self) -> Iterator[Metric]:
+        s = self._stats()
+        prefix = "selfcare_ledger_wal"
+        yield CounterMetricFamily(f"{prefix}_checkpoints", "WAL checkpoints run",
+                                  value=s.checkpoints)
+        yield CounterMetricFamily(f"{prefix}_holds", "WAL checkpoints run with writes held "
+                                  "(the WAL had passed ledger.wal_restart_mib)", value=s.holds)
+        yield CounterMetricFamily(f"{prefix}_restarts", "Held checkpoints that copied every "
+                                  "frame, after which the WAL starts again", value=s.caught_up)
+        yield CounterMetricFamily(f"{prefix}_writes_held_seconds", "Time ledger writes "
+                                  "waited for held checkpoints", value=s.held_s)
+        yield GaugeMetricFamily(f"{prefix}_longest_hold_seconds", "The longest hold of the "
+                                "ledger's writes for one checkpoint", value=s.longest_hold_s)
+        yield GaugeMetricFamily(f"{prefix}_largest_frames", "The most frames a checkpoint "
+                                "found in the WAL", value=s.largest_frames)
+

@@ -10,8 +10,10 @@ import pytest
 from aiohttp.test_utils import TestClient, TestServer
 from prometheus_client.parser import text_string_to_metric_families
 
+from core.storage.sqlite import SqliteStore
 from gateway.app import create_app
 from gateway.channels import ChannelConfigError
+from gateway.keys import LEDGER
 from gateway.settings import ProviderSettings, Settings
 from tests.integration.gateway.phone import Gateway
 
@@ -47,6 +49,20 @@ async def test_metrics_count_requests_steps_and_ledger_outcomes(gateway: Gateway
                      (("menu", "*100#"), ("result", "end")): 1.0}
     ledger = (("channel", "ussd"), ("operation", "recharge"), ("status", "ok"))
     assert found[("selfcare_ledger_outcomes_total", ledger)] == 1
+
+
+async def test_metrics_show_what_the_wal_checkpointer_did(gateway: Gateway) -> None:
+    store = gateway.app[LEDGER].store
+    assert isinstance(store, SqliteStore)
+    await store.checkpoint_wal()
+    async with gateway.client.get("/metrics") as response:
+        found = samples(await response.text())
+    stats = store.wal_stats
+    assert stats.checkpoints >= 1
+    assert found[("selfcare_ledger_wal_checkpoints_total", ())] == stats.checkpoints
+    assert found[("selfcare_ledger_wal_largest_frames", ())] == stats.largest_frames
+    assert found[("selfcare_ledger_wal_holds_total", ())] == stats.holds
+    assert found[("selfcare_ledger_wal_writes_held_seconds_total", ())] == stats.held_s
 
 
 async def test_ready_when_the_ledger_and_the_sessions_are(gateway: Gateway) -> None:
