@@ -21,8 +21,8 @@ T = TypeVar("T")
 
 
 def open_connection(path: Path, *, synchronous: str, busy_timeout_ms: int,
-                    check_same_thread: bool = True, autocheckpoint: bool = True
-                    ) -> sqlite3.Connection:
+                    check_same_thread: bool = True, autocheckpoint: bool = True,
+                    wal_keep_bytes: int | None = None) -> sqlite3.Connection:
     conn = sqlite3.connect(path, isolation_level=None, check_same_thread=check_same_thread)
     conn.execute("PRAGMA journal_mode=WAL")
     conn.execute(f"PRAGMA synchronous={synchronous}")
@@ -36,6 +36,10 @@ def open_connection(path: Path, *, synchronous: str, busy_timeout_ms: int,
         # Checkpoints copy WAL pages into the database file and fsync it: done in a writer's
         # COMMIT they stall every caller of that batch. A Checkpointer thread does them.
         conn.execute("PRAGMA wal_autocheckpoint=0")
+    if wal_keep_bytes is not None:
+        # A connection that starts the WAL again cuts the file back to this size: after a
+        # long reader kept it from restarting for a while, the disk space comes back.
+        conn.execute(f"PRAGMA journal_size_limit={int(wal_keep_bytes)}")
     return conn
 
 
@@ -44,9 +48,11 @@ class DbThreads:
     ``fn(connection, ...)`` on one of them."""
 
     def __init__(self, path: Path, *, name: str, workers: int = 1, synchronous: str = "FULL",
-                 busy_timeout_ms: int = 5000, autocheckpoint: bool = True) -> None:
+                 busy_timeout_ms: int = 5000, autocheckpoint: bool = True,
+                 wal_keep_bytes: int | None = None) -> None:
         self._path = path
         self._autocheckpoint = autocheckpoint
+        self._wal_keep_bytes = wal_keep_bytes
         self._synchronous = synchronous
         self._busy_timeout_ms = busy_timeout_ms
         self._local = threading.local()
@@ -60,7 +66,8 @@ class DbThreads:
         # while they run, each connection is used by its own thread alone.
         conn = open_connection(self._path, synchronous=self._synchronous,
                                busy_timeout_ms=self._busy_timeout_ms, check_same_thread=False,
-                               autocheckpoint=self._autocheckpoint)
+                               autocheckpoint=self._autocheckpoint,
+                               wal_keep_bytes=self._wal_keep_bytes)
         self._local.conn = conn
         with self._lock:
             self._connections.append(conn)

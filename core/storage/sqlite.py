@@ -44,14 +44,16 @@ WriterKind = Literal["process", "thread"]
 WalSync = Literal["syncer", "commit"]
 
 
-async def connect(path: Path, *, synchronous: str = "FULL", busy_timeout_ms: int = 5000
-                  ) -> aiosqlite.Connection:
+async def connect(path: Path, *, synchronous: str = "FULL", busy_timeout_ms: int = 5000,
+                  wal_keep_bytes: int | None = None) -> aiosqlite.Connection:
     path.parent.mkdir(parents=True, exist_ok=True)
     conn = await aiosqlite.connect(path, isolation_level=None)
     await conn.execute("PRAGMA journal_mode=WAL")
     await conn.execute(f"PRAGMA synchronous={synchronous}")
     await conn.execute(f"PRAGMA busy_timeout={int(busy_timeout_ms)}")
     await conn.execute("PRAGMA foreign_keys=ON")
+    if wal_keep_bytes is not None:
+        await conn.execute(f"PRAGMA journal_size_limit={int(wal_keep_bytes)}")
     return conn
 
 
@@ -124,6 +126,9 @@ class SqliteStore:
         # The WAL is started again from its beginning once it passes this size (see
         # wal_checkpoint); checkpoints run every checkpoint_interval_s.
         self.wal_restart_mib = wal_restart_mib
+        # Connections that write cut a restarted WAL back to twice that (not to the bound
+        # itself: the WAL passes it a little every time, and growing the file again costs).
+        self._wal_keep_bytes = 2 * (wal_restart_mib << 20)
         self._checkpoint_interval_s = checkpoint_interval_s
         self._checkpointer: WalCheckpointer | None = None
         self._wal_stats = WalStats()
@@ -133,7 +138,8 @@ class SqliteStore:
 
     async def open(self) -> None:
         self._admin = await connect(self.path, synchronous=self.synchronous,
-                                    busy_timeout_ms=self.busy_timeout_ms)
+                                    busy_timeout_ms=self.busy_timeout_ms,
+                                    wal_keep_bytes=self._wal_keep_bytes)
         await migrate(self._admin)
         if self._use_syncer:
             self._syncer = WalSyncer(self.path)
@@ -148,7 +154,8 @@ class SqliteStore:
         # hand it a function); it costs an idle thread and a connection.
         self._writer = DbThreads(self.path, name="ledger-writer", workers=1,
                                  synchronous=self._writer_sync,
-                                 busy_timeout_ms=self.busy_timeout_ms, autocheckpoint=False)
+                                 busy_timeout_ms=self.busy_timeout_ms, autocheckpoint=False,
+                                 wal_keep_bytes=self._wal_keep_bytes)
         self._reader = DbThreads(self.path, name="ledger-reader", workers=self.readers,
                                  synchronous=self.synchronous,
                                  busy_timeout_ms=self.busy_timeout_ms)
@@ -249,7 +256,8 @@ class SqliteStore:
     async def _start_writer(self) -> WriterProcess:
         process = WriterProcess(self.path, synchronous=self._writer_sync,
                                 busy_timeout_ms=self.busy_timeout_ms,
-                                spin_ms=self.writer_spin_ms, wallet_cache=self.wallet_cache)
+                                spin_ms=self.writer_spin_ms, wallet_cache=self.wallet_cache,
+                                wal_keep_bytes=self._wal_keep_bytes)
         await process.start()
         return process
 

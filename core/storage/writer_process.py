@@ -92,11 +92,12 @@ def await_next(sock: socket.socket, spin_s: float) -> bool:
 
 
 def serve(sock: socket.socket, path: str, synchronous: str, busy_timeout_ms: int,
-          spin_ms: int = 0, wallet_cache: int = 0) -> None:
+          spin_ms: int = 0, wallet_cache: int = 0, wal_keep_bytes: int | None = None) -> None:
     """The child's loop: open the connection, then one batch at a time until EOF."""
     try:
         conn = open_connection(Path(path), synchronous=synchronous,
-                               busy_timeout_ms=busy_timeout_ms, autocheckpoint=False)
+                               busy_timeout_ms=busy_timeout_ms, autocheckpoint=False,
+                               wal_keep_bytes=wal_keep_bytes)
     except Exception as exc:  # the parent raises it from start()
         _send(sock, ("error", f"{type(exc).__name__}: {exc}"))
         sock.close()
@@ -136,10 +137,11 @@ class WriterProcess:
     """The parent's handle: ``start``, then ``execute`` one batch at a time, then ``stop``."""
 
     def __init__(self, path: Path, *, synchronous: str, busy_timeout_ms: int,
-                 spin_ms: int = 0, wallet_cache: int = 0) -> None:
+                 spin_ms: int = 0, wallet_cache: int = 0,
+                 wal_keep_bytes: int | None = None) -> None:
         self._args = {"path": str(path), "synchronous": synchronous,
                       "busy_timeout_ms": busy_timeout_ms, "spin_ms": spin_ms,
-                      "wallet_cache": wallet_cache}
+                      "wallet_cache": wallet_cache, "wal_keep_bytes": wal_keep_bytes}
         self.pid: int | None = None
         self._reader: asyncio.StreamReader | None = None
         self._writer: asyncio.StreamWriter | None = None

@@ -1,6 +1,7 @@
 """The WAL stays bounded while the writer never pauses: checkpoint rounds that stop nobody,
 and past the limit one with writes held, after which the WAL starts again from its
-beginning. A reader in old frames delays that, never the writes."""
+beginning. A reader in old frames delays that, never the writes, and the file is cut back
+once it can start again."""
 
 from __future__ import annotations
 
@@ -110,8 +111,9 @@ async def test_a_reader_in_old_frames_delays_the_restart_not_the_writes(
     try:
         reader.execute("BEGIN")
         reader.execute("SELECT COUNT(*) FROM accounts").fetchone()  # a snapshot, held
-        await adjust_batches(ledger, 20, "b")
+        await adjust_batches(ledger, 40, "b")
         assert wal_log_frames(path) > wal_frames(LIMIT_MIB << 20, 4096)
+        assert wal_bytes(path) > 2 * (LIMIT_MIB << 20)
         started = time.monotonic()
         await store.checkpoint_wal()
         # Held, but it copied only what the reader's snapshot allows, and waited for no one
@@ -127,6 +129,7 @@ async def test_a_reader_in_old_frames_delays_the_restart_not_the_writes(
         assert store.wal_stats.holds == 2
         await adjust_batches(ledger, 1, "c")
         assert wal_log_frames(path) < before  # the next write started the WAL again
+        assert wal_bytes(path) <= 2 * (LIMIT_MIB << 20)  # and cut the file back
     finally:
         reader.close()
         await ledger.close()
