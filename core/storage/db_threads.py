@@ -34,7 +34,7 @@ def open_connection(path: Path, *, synchronous: str, busy_timeout_ms: int,
     conn.execute("PRAGMA mmap_size=268435456")
     if not autocheckpoint:
         # Checkpoints copy WAL pages into the database file and fsync it: done in a writer's
-        # COMMIT they stall every caller of that batch. A Checkpointer thread does them.
+        # COMMIT they stall every caller of that batch. The store's WalCheckpointer does them.
         conn.execute("PRAGMA wal_autocheckpoint=0")
     if wal_keep_bytes is not None:
         # A connection that starts the WAL again cuts the file back to this size: after a
