@@ -11,9 +11,11 @@ connection's cache also searches the WAL's index, which grew with it.
 
 So, every ``interval_s``: a PASSIVE checkpoint that stops nobody. Once the WAL holds more
 than ``restart_frames`` frames, the checkpointer catches up (another PASSIVE or two, still
-stopping nobody), then runs one more with the store's writes held (``write_lock``: the batch
-writer finishes its batch and waits). That one copies only the frames of the last moments, and
-once every frame is copied the next write transaction starts the WAL again from its beginning.
+stopping nobody), then runs one more with writes held: the store's own (``write_lock``: the
+batch writer finishes its batch and waits) and, through SQLite's write lock taken on a second
+connection, those of any other process on the same file (they wait in their busy handler).
+That one copies only the frames of the last moments, and once every frame is copied the next
+write transaction, in whichever process, starts the WAL again from its beginning.
 How long writes are held is in ``stats`` (``longest_hold_s``) and bench/ledger.py prints it.
 
 A reader still reading old frames (a long export on another connection) keeps the held
@@ -38,10 +40,11 @@ import time
 from dataclasses import dataclass
 from pathlib import Path
 
-from core.storage.db_threads import DbThreads
+from core.storage.db_threads import DbThreads, open_connection
 
 log = logging.getLogger(__name__)
 WAL_FRAME_HEADER = 24  # bytes before each page in the WAL (SQLite file format, section 4.1)
+LOCK_WAIT_MS = 100  # for another process's write transaction to end, our writes held meanwhile
 CATCH_UP_ROUNDS = 4  # unheld checkpoints, at most, before the held one
 HOLD_TAIL_FRAMES = 128  # ...stopping early once a round had this few new frames to copy
 
@@ -78,6 +81,23 @@ def page_size(conn: sqlite3.Connection) -> int:
     return int(conn.execute("PRAGMA page_size").fetchone()[0])
 
 
+def locked_checkpoint(conn: sqlite3.Connection, lock: sqlite3.Connection) -> Progress | None:
+    """A PASSIVE checkpoint on ``conn`` while ``lock`` holds SQLite's write lock, so that no
+    process appends frames meanwhile (a connection cannot checkpoint inside a transaction of its
+    own: hence two); None when another process kept the write lock past ``lock``'s busy
+    timeout (a later round tries again)."""
+    try:
+        lock.execute("BEGIN IMMEDIATE")
+    except sqlite3.OperationalError as exc:
+        if exc.sqlite_errorcode != sqlite3.SQLITE_BUSY:
+            raise
+        return None
+    try:
+        return passive_checkpoint(conn)
+    finally:
+        lock.execute("ROLLBACK")
+
+
 class WalCheckpointer:
     """Run by the store: ``await start()``, then it works every ``interval_s`` on a thread and
     connection of its own until ``await stop()``, which runs a last checkpoint. Not TRUNCATE
@@ -93,6 +113,7 @@ class WalCheckpointer:
         self._restart_bytes = restart_bytes
         self._interval_s = interval_s
         self._threads: DbThreads | None = None
+        self._lock_conn: sqlite3.Connection | None = None  # used on the checkpointer's thread
         self._task: asyncio.Task[None] | None = None
         self._stopping = asyncio.Event()
         self.restart_frames = 0
@@ -105,6 +126,10 @@ class WalCheckpointer:
                             busy_timeout_ms=self._busy_timeout_ms, autocheckpoint=False)
         try:
             self.restart_frames = wal_frames(self._restart_bytes, await threads.run(page_size))
+            self._lock_conn = open_connection(
+                self._path, synchronous=self._synchronous,
+                busy_timeout_ms=min(self._busy_timeout_ms, LOCK_WAIT_MS),
+                check_same_thread=False, autocheckpoint=False)
         except BaseException:
             await asyncio.to_thread(threads.close)
             raise
@@ -121,6 +146,9 @@ class WalCheckpointer:
                 await self._threads.run(passive_checkpoint)
             await asyncio.to_thread(self._threads.close)
             self._threads = None
+        if self._lock_conn is not None:
+            self._lock_conn.close()
+            self._lock_conn = None
 
     async def _run(self) -> None:
         while not self._stopping.is_set():
@@ -152,19 +180,30 @@ class WalCheckpointer:
                 break
         async with self._write_lock:
             started = time.monotonic()
-            progress = await self._passive()
+            held = await self._locked()
             held_s = time.monotonic() - started
-        caught_up = progress.copied_frames == progress.log_frames
-        self._all_copied = progress if caught_up else None
+        caught_up = held is not None and held.copied_frames == held.log_frames
+        self._all_copied = held if caught_up else None
         s = self.stats
         self.stats = dataclasses.replace(s, holds=s.holds + 1, caught_up=s.caught_up + caught_up,
                                          longest_hold_s=max(s.longest_hold_s, held_s),
                                          held_s=s.held_s + held_s)
 
     async def _passive(self) -> Progress:
+        return self._count(await self._running().run(passive_checkpoint))
+
+    async def _locked(self) -> Progress | None:
+        if self._lock_conn is None:
+            raise RuntimeError("WAL checkpointer is not running")
+        progress = await self._running().run(locked_checkpoint, self._lock_conn)
+        return None if progress is None else self._count(progress)
+
+    def _running(self) -> DbThreads:
         if self._threads is None:
             raise RuntimeError("WAL checkpointer is not running")
-        progress = await self._threads.run(passive_checkpoint)
+        return self._threads
+
+    def _count(self, progress: Progress) -> Progress:
         s = self.stats
         self.stats = dataclasses.replace(s, checkpoints=s.checkpoints + 1,
                                          largest_frames=max(s.largest_frames,

@@ -14,8 +14,14 @@ import pytest
 
 from core import commands as c
 from core.service import Ledger, LedgerAdmin
+from core.storage.db_threads import open_connection
 from core.storage.sqlite import SqliteStore, WriterKind
-from core.storage.wal_checkpoint import wal_frames
+from core.storage.wal_checkpoint import (
+    LOCK_WAIT_MS,
+    locked_checkpoint,
+    passive_checkpoint,
+    wal_frames,
+)
 from tests.integration.ledger.invariants import problems
 from tests.ledger_support import Clock, demo_catalog
 
@@ -98,6 +104,40 @@ async def test_the_wal_starts_again_while_writes_never_stop(
         assert balances == [(CALLERS * sum(100 + n for n in range(CALLS)),)]
     finally:
         await ledger.close()
+
+
+def test_the_held_round_takes_sqlite_s_write_lock_from_other_processes(tmp_path: Path
+                                                                     ) -> None:
+    """Other processes' writers are held through SQLite's own write lock: while one of them
+    is inside a write transaction the held round does not copy (it comes back after the lock's
+    short wait, None); once it ends, the round copies every frame and that process's next
+    write starts the WAL again."""
+    path = tmp_path / "ledger.db"
+    other = open_connection(path, synchronous="NORMAL", busy_timeout_ms=5000,
+                            autocheckpoint=False)
+    conn = open_connection(path, synchronous="FULL", busy_timeout_ms=5000,
+                           autocheckpoint=False)
+    lock = open_connection(path, synchronous="FULL", busy_timeout_ms=LOCK_WAIT_MS,
+                           autocheckpoint=False)
+    try:
+        other.execute("CREATE TABLE noise (blob BLOB)")
+        for _ in range(20):
+            other.execute("INSERT INTO noise VALUES (randomblob(3000))")
+        other.execute("BEGIN IMMEDIATE")
+        other.execute("INSERT INTO noise VALUES (randomblob(3000))")
+        started = time.monotonic()
+        assert locked_checkpoint(conn, lock) is None
+        assert time.monotonic() - started < 2.0
+        assert not lock.in_transaction
+        other.execute("COMMIT")
+        held = locked_checkpoint(conn, lock)
+        assert held is not None
+        assert held.copied_frames == held.log_frames > 20
+        other.execute("INSERT INTO noise VALUES (randomblob(3000))")
+        assert passive_checkpoint(conn).log_frames < held.log_frames
+    finally:
+        for c in (other, conn, lock):
+            c.close()
 
 
 async def test_a_reader_in_old_frames_delays_the_restart_not_the_writes(
