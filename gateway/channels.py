@@ -33,7 +33,6 @@ from announcements.loading import ProviderPlans, provider_plans_from_dict
 from announcements.recordings import RecordingLocation
 from core.catalog import Provider
 from core.service import Ledger
-from core.storage.sqlite import SqliteStore
 from gateway.auth import CallbackAuth
 from gateway.console import documents
 from gateway.ivr import IvrBalance
@@ -223,9 +222,7 @@ def setup_channels(app: web.Application, *, clock: Clock | None = None,
     async def context(app: web.Application) -> AsyncIterator[None]:
         settings, ledger = app[SETTINGS], app[LEDGER]
         built = channels or await build_channels(settings, ledger)
-        sqlite_store = ledger.store
-        if isinstance(sqlite_store, SqliteStore):
-            metrics.watch_wal(lambda: sqlite_store.wal_stats)
+        metrics.watch_wal(lambda: ledger.store.wal_stats)
         store = open_session_store(settings.sessions, clock)
         app[SESSIONS] = store
         install_channels(app, built, auth=auth)

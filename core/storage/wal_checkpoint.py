@@ -129,8 +129,8 @@ class WalCheckpointer:
                             busy_timeout_ms=self._busy_timeout_ms, autocheckpoint=False)
         try:
             self.restart_frames = wal_frames(self._restart_bytes, await threads.run(page_size))
-            self._lock_conn = open_connection(
-                self._path, synchronous=self._synchronous,
+            self._lock_conn = await asyncio.to_thread(  # opening does I/O: off the loop
+                open_connection, self._path, synchronous=self._synchronous,
                 busy_timeout_ms=min(self._busy_timeout_ms, LOCK_WAIT_MS),
                 check_same_thread=False, autocheckpoint=False)
         except BaseException:
