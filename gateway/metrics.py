@@ -134,4 +134,3 @@ class WalCollector(Collector):
                                 "ledger's writes for one checkpoint", value=s.longest_hold_s)
         yield GaugeMetricFamily(f"{prefix}_largest_frames", "The most frames a checkpoint "
                                 "found in the WAL", value=s.largest_frames)
-

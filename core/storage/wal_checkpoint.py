@@ -10,10 +10,11 @@ and would have filled the disk under sustained traffic. Every page read that mis
 connection's cache also searches the WAL's index, which grew with it.
 
 So, every ``interval_s``: a PASSIVE checkpoint that stops nobody. Once the WAL holds more
-than ``restart_frames`` frames, the checkpointer catches up (another PASSIVE or two, still
-stopping nobody), then runs one more with writes held: the store's own (``write_lock``: the
-batch writer finishes its batch and waits) and, through SQLite's write lock taken on a second
-connection, those of any other process on the same file (they wait in their busy handler).
+than ``restart_frames`` frames, the checkpointer catches up (up to ``CATCH_UP_ROUNDS`` more
+PASSIVE rounds, still stopping nobody), then runs one more with writes held: the store's own
+(``write_lock``: the batch writer finishes its batch and waits) and, through SQLite's write
+lock taken on a second connection, those of any other process on the same file (they wait in
+their busy handler).
 That one copies only the frames of the last moments, and once every frame is copied the next
 write transaction, in whichever process, starts the WAL again from its beginning.
 How long writes are held is in ``stats`` (``longest_hold_s``) and bench/ledger.py prints it.
@@ -150,7 +151,7 @@ class WalCheckpointer:
             await asyncio.to_thread(self._threads.close)
             self._threads = None
         if self._lock_conn is not None:
-            self._lock_conn.close()
+            await asyncio.to_thread(self._lock_conn.close)  # as it was opened: off the loop
             self._lock_conn = None
 
     async def _run(self) -> None:
