@@ -137,13 +137,21 @@ class Skeleton:
 
 
 def main() -> None:
-    ap = argparse.ArgumentParser(description=__doc__.split("\n")[0], add_help=False)
+    ap = argparse.ArgumentParser(
+        description="The charging workload through the ledger's own pipeline, with a "
+                    "skeleton transaction that applies no rule: what the machine allows.",
+        add_help=False)
     ap.add_argument("--rows", choices=ROW_SETS, default="charging",
                     help="what the skeleton writes per command (see the module docstring)")
     ap.add_argument("--writer", choices=("thread",), default="thread",
                     help="thread only: the skeleton lives in this process")
     ap.add_argument("--db", type=Path, required=True,
                     help="a throwaway copy of a seeded database (the skeleton cannot seed)")
+    if {"-h", "--help"} & set(sys.argv[1:]):
+        ap.print_help()
+        print("\nThe other options are bench/ledger.py's:\n")
+        sys.argv = [sys.argv[0], "--help"]
+        asyncio.run(charging_bench.main())  # prints its help and exits
     ours, rest = ap.parse_known_args()
     if not ours.db.exists():
         ap.error(f"--db: no database at {ours.db}; seed one with bench/ledger.py first")
