@@ -1,6 +1,7 @@
 """The floor under bench/ledger.py: the same workload, callers, service and group-commit
 pipeline (queue, writer thread, WAL syncer, checkpointer), with the ledger's transaction
-replaced by a skeleton that runs no domain rule at all and writes only fixed rows.
+replaced by a skeleton that runs no domain rule at all, reads nothing but the batch's
+idempotency keys (no wallet) and writes only fixed rows.
 
 What it answers: how fast and with what tail latency this machine could serve the charging
 workload if the ledger's rules cost nothing. What the skeleton cannot reach, no write path
