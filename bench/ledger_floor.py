@@ -51,6 +51,7 @@ OPERATION_SQL = ("INSERT INTO operations (id, at, kind, idempotency_key, channel
 JOURNAL_SQL = ("INSERT INTO journal (op_id, provider_id, type_id, account_id, system_account, "
                "bucket_id, delta, before, after) VALUES (?,1,1,?,?,?,?,0,0)")
 RESERVATION_SQL = rows.insert_sql("reservations", rows.RESERVATION_COLS)
+BUCKET_SQL = "UPDATE buckets SET value = value WHERE id = ?"  # a write, the value kept
 
 
 class Skeleton:
@@ -117,7 +118,7 @@ class Skeleton:
         if self.row_set == "minimal":
             write("UPDATE buckets SET warned = warned WHERE id = ?", bucket)
         elif isinstance(cmd, c.Adjust):
-            write("UPDATE buckets SET value = value WHERE id = ?", bucket)
+            write(BUCKET_SQL, bucket)
             account = self.random_id("accounts")
             write(JOURNAL_SQL, op, account, None, bucket, cmd.amount)
             write(JOURNAL_SQL, op, None, "adjustments", None, -cmd.amount)
@@ -129,8 +130,8 @@ class Skeleton:
             if isinstance(cmd, c.ReportUsage):
                 write("UPDATE reservations SET state = ?, used = ?, ended_at = ? WHERE id = ?",
                       "committed", cmd.used, now, cmd.reservation_id)
-                write("UPDATE buckets SET value = value WHERE id = ?", bucket)
-                write("UPDATE buckets SET value = value WHERE id = ?", bucket + 1)
+                write(BUCKET_SQL, bucket)
+                write(BUCKET_SQL, bucket + 1)
                 write(JOURNAL_SQL, op, account, None, bucket, -cmd.used)
                 write(JOURNAL_SQL, op, None, "revenue", None, cmd.used)
                 write(JOURNAL_SQL, op, account, None, bucket + 1, cmd.used)
